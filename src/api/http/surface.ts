@@ -1,0 +1,8 @@
+import type { CoreContext } from '../../core/context.js';
+import type { PublicIds } from './public-ids.js';
+
+/** What every surface plugin is given by `buildApp`. */
+export interface SurfaceDeps {
+  readonly ctx: CoreContext;
+  readonly ids: PublicIds;
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { esputnikSurface } from './api/esputnik/index.js';
+import { hellocustomerSurface } from './api/hellocustomer/index.js';
+import { hellodialogSurface } from './api/hellodialog/index.js';
+import { hellotextSurface } from './api/hellotext/index.js';
+import { parseBracketNotation, registerBodyParsers } from './api/http/body-parsing.js';
+import { useSurfaceErrors } from './api/http/error-handling.js';
+import { plainProblem } from './api/http/statuses.js';
+import { applyMethodOverride } from './api/http/method-override.js';
+import type { PublicIds } from './api/http/public-ids.js';
+import type { CoreContext } from './core/context.js';
+import { redactUrl } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+
+export interface AppDeps {
+  readonly ctx: CoreContext;
+  readonly ids: PublicIds;
+  readonly metrics: Metrics;
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * The whole HTTP application, never listening: `src/server.ts` listens, tests inject.
+ * Each surface is an encapsulated plugin with its own authentication and error envelope.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { ctx, metrics } = deps;
+  const loggerInstance: FastifyBaseLogger = ctx.logger;
+  const app = Fastify({
+    loggerInstance,
+    // One line per request, written by the onResponse hook below with the token masked.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: requestId,
+    bodyLimit: ctx.config.BODY_LIMIT_BYTES,
+    rewriteUrl: applyMethodOverride,
+    routerOptions: { querystringParser: parseBracketNotation, ignoreTrailingSlash: true },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerBodyParsers(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const labels = { method: request.method, route, status: String(reply.statusCode) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    request.log.info(
+      { method: request.method, url: redactUrl(request.url), route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'hellohub',
+        version: '0.1.0',
+        description:
+          'One customer record behind four wire-compatible APIs: Hellotext (/v1, Bearer key), Hellodialog (/api, ?token=key), Hello Customer (/V1.0, basic auth) and eSputnik-style (/api/v1, Basic auth with the key as password).',
+      },
+      components: {
+        securitySchemes: {
+          hellotext: { type: 'http', scheme: 'bearer' },
+          hellodialog: { type: 'apiKey', in: 'query', name: 'token' },
+          basic: { type: 'http', scheme: 'basic' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.db);
+      return { status: 'ok' };
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const token = ctx.config.METRICS_TOKEN;
+    if (token !== undefined && request.headers.authorization !== `Bearer ${token}`) {
+      return reply.code(401).send({ error: 'unauthorized' });
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  // Outside the four surfaces: a plain JSON envelope.
+  useSurfaceErrors(app, (problem, request) => {
+    const { status, message } = plainProblem(problem);
+    return { status, body: { error: message, request_id: request.id } };
+  });
+
+  const surfaceDeps = { ctx, ids: deps.ids };
+  await app.register(hellotextSurface, { ...surfaceDeps, prefix: '/v1' });
+  await app.register(esputnikSurface, { ...surfaceDeps, prefix: '/api/v1' });
+  await app.register(esputnikSurface, { ...surfaceDeps, prefix: '/api/v2' });
+  await app.register(hellodialogSurface, { ...surfaceDeps, prefix: '/api' });
+  await app.register(hellocustomerSurface, { ...surfaceDeps, prefix: '/V1.0' });
+  return app;
+}

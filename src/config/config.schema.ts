@@ -1,0 +1,116 @@
+/**
+ * Every environment variable hellohub reads, with its documentation, default and parser.
+ * The README's configuration table mirrors this list; `loadConfig` is the only reader.
+ */
+
+import { isCountryCode, isCurrencyCode, isTimeZone } from '../core/business/locale.js';
+
+export class ConfigValueError extends Error {}
+
+type Parser<T> = (raw: string) => T;
+
+export interface Variable<T, D extends string | undefined = string | undefined> {
+  readonly doc: string;
+  /** Raw default, parsed like a given value; `undefined` means optional with no value. */
+  readonly default: D;
+  readonly parse: Parser<T>;
+}
+
+function variable<T, const D extends string | undefined>(doc: string, defaultValue: D, parse: Parser<T>): Variable<T, D> {
+  return { doc, default: defaultValue, parse };
+}
+
+const text: Parser<string> = (raw) => raw;
+
+function integer(min: number, max: number): Parser<number> {
+  return (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigValueError(`expected an integer, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new ConfigValueError(`expected ${min}..${max}, got ${value}`);
+    return value;
+  };
+}
+
+const boolean: Parser<boolean> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(value)) return false;
+  throw new ConfigValueError(`expected true or false, got "${raw}"`);
+};
+
+function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
+  return (raw) => {
+    const match = values.find((value) => value === raw.trim().toLowerCase());
+    if (!match) throw new ConfigValueError(`expected one of ${values.join(', ')}, got "${raw}"`);
+    return match;
+  };
+}
+
+const httpUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigValueError(`expected an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigValueError(`expected an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+};
+
+function checked(test: (value: string) => boolean, what: string): Parser<string> {
+  return (raw) => {
+    const value = raw.trim();
+    if (!test(value)) throw new ConfigValueError(`expected ${what}, got "${raw}"`);
+    return value;
+  };
+}
+
+const postgresUrl: Parser<string> = (raw) => {
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigValueError('expected postgres://user:pass@host:5432/db');
+  }
+  return raw;
+};
+
+export const configSchema = {
+  PORT: variable('TCP port the HTTP server listens on.', '8080', integer(0, 65535)),
+  HOST: variable('Interface the HTTP server binds to.', '0.0.0.0', text),
+  PUBLIC_URL: variable(
+    'Base of every absolute link hellohub writes (short links, unsubscribe, surveys, tracking). Default http://localhost:PORT.',
+    undefined,
+    httpUrl,
+  ),
+  DATA_DIR: variable('Directory of the embedded SQLite database and other local state.', './data', text),
+  DATABASE_URL: variable('postgres://… to use PostgreSQL instead of the embedded SQLite file.', undefined, postgresUrl),
+  DATABASE_POOL_SIZE: variable('PostgreSQL connections per process.', '10', integer(1, 200)),
+  LOG_LEVEL: variable('pino log level.', 'info', oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  BODY_LIMIT_BYTES: variable('Largest accepted request body.', '1048576', integer(1024, 1024 * 1024 * 1024)),
+  BATCH_BODY_LIMIT_BYTES: variable(
+    'Largest accepted body on documented batch endpoints (imports, bulk contacts, event batches).',
+    '16777216',
+    integer(1024, 1024 * 1024 * 1024),
+  ),
+  ALLOW_PRIVATE_URLS: variable(
+    'Let outbound fetches (images, attachments, webhooks) reach loopback, private and link-local addresses.',
+    'false',
+    boolean,
+  ),
+  OUTBOUND_TIMEOUT_MS: variable('Time limit of one outbound HTTP fetch.', '10000', integer(100, 600_000)),
+  WORKER_CONCURRENCY: variable('Jobs one process runs at the same time (0 disables the in-process worker of serve).', '4', integer(0, 256)),
+  WORKER_POLL_MS: variable('How often an idle worker looks for due jobs.', '500', integer(10, 60_000)),
+  JOB_LEASE_SECONDS: variable('How long a claimed job stays reserved before another worker may take it over.', '60', integer(1, 86_400)),
+  JOB_MAX_ATTEMPTS: variable('Attempts before a failing job is marked dead.', '8', integer(1, 100)),
+  JOB_BACKOFF_BASE_MS: variable('First retry delay; each retry doubles it (with jitter).', '1000', integer(1, 3_600_000)),
+  JOB_BACKOFF_MAX_MS: variable('Longest retry delay.', '3600000', integer(1, 86_400_000)),
+  SHUTDOWN_TIMEOUT_MS: variable('Longest wait for in-flight requests and jobs on SIGTERM.', '10000', integer(0, 600_000)),
+  METRICS_TOKEN: variable('When set, GET /metrics requires Authorization: Bearer METRICS_TOKEN.', undefined, text),
+  DEFAULT_BUSINESS_NAME: variable('Name of the business created on first start of an empty database.', 'My business', text),
+  DEFAULT_COUNTRY: variable('Country (ISO 3166-1 alpha-2) of businesses created without one.', 'US', checked(isCountryCode, 'an ISO 3166-1 alpha-2 code such as NL')),
+  DEFAULT_CURRENCY: variable('Currency (ISO 4217) of businesses created without one.', 'USD', checked(isCurrencyCode, 'an ISO 4217 code such as EUR')),
+  DEFAULT_TIMEZONE: variable('IANA timezone of businesses created without one.', 'UTC', checked(isTimeZone, 'an IANA time zone such as Europe/Amsterdam')),
+} as const;
+
+export type ConfigSchema = typeof configSchema;
+export type ConfigName = keyof ConfigSchema;

@@ -1,0 +1,31 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { ApiKeysTable, Database } from '../../store/tables.js';
+import type { KeyBounds } from '../shared/pagination.js';
+
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function insertApiKey(db: Db, row: Omit<ApiKeyRow, 'id'>): Promise<ApiKeyRow> {
+  return db.insertInto('api_keys').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findApiKeyByHash(db: Db, tokenHash: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export function listApiKeysOfBusiness(db: Db, businessId: number, bounds?: KeyBounds): Promise<ApiKeyRow[]> {
+  let query = db.selectFrom('api_keys').selectAll().where('business_id', '=', businessId);
+  if (bounds?.below !== undefined) query = query.where('id', '<', bounds.below);
+  if (bounds?.above !== undefined) query = query.where('id', '>', bounds.above);
+  query = query.orderBy('id', bounds?.order ?? 'desc');
+  return (bounds ? query.limit(bounds.limit) : query).execute();
+}
+
+export function findApiKeysByPrefix(db: Db, prefix: string): Promise<ApiKeyRow[]> {
+  return db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).execute();
+}
+
+export async function markApiKeyRevoked(db: Db, id: number, at: number): Promise<void> {
+  await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}

@@ -1,0 +1,114 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { CoreContext } from '../context.js';
+import { epochSeconds } from '../shared/clock.js';
+import { DomainError, invalid, notFound } from '../shared/errors.js';
+import type { KeyBounds } from '../shared/pagination.js';
+import { findApiKeyByHash, findApiKeysByPrefix, insertApiKey, listApiKeysOfBusiness, markApiKeyRevoked, type ApiKeyRow } from './api-keys.repository.js';
+import { findBusinessById } from './businesses.repository.js';
+import { isSurface, type Surface } from './surfaces.js';
+
+/** Keys read `hh_` + 43 base64url characters (32 random bytes). */
+const KEY_MARK = 'hh_';
+const PREFIX_LENGTH = KEY_MARK.length + 8;
+
+export interface ApiKey {
+  readonly id: number;
+  readonly businessId: number;
+  /** Visible start of the key: enough to recognise and revoke it, useless to authenticate. */
+  readonly prefix: string;
+  /** Surfaces the key works on; undefined for all. */
+  readonly surfaces: readonly Surface[] | undefined;
+  readonly name: string | null;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+export interface CreatedApiKey extends ApiKey {
+  /** The whole key. Shown once; only its SHA-256 is stored. */
+  readonly token: string;
+}
+
+export interface CreateApiKeyInput {
+  readonly businessId: number;
+  readonly surfaces?: readonly string[] | undefined;
+  readonly name?: string | undefined;
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function toApiKey(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    businessId: row.business_id,
+    prefix: row.prefix,
+    surfaces: row.surfaces ? (row.surfaces.split(',').filter(isSurface) as Surface[]) : undefined,
+    name: row.name,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function parseSurfaces(surfaces: readonly string[] | undefined): Surface[] | undefined {
+  if (surfaces === undefined) return undefined;
+  const wanted = surfaces.map((surface) => surface.trim().toLowerCase()).filter((surface) => surface !== '');
+  if (wanted.length === 0) throw invalid('surfaces', 'Name at least one surface, or none to allow all.');
+  const unknown = wanted.filter((surface) => !isSurface(surface));
+  if (unknown.length > 0) throw invalid('surfaces', `Unknown surface: ${unknown.join(', ')}.`);
+  return [...new Set(wanted.filter(isSurface))];
+}
+
+export async function createApiKey(ctx: CoreContext, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+  if (!(await findBusinessById(ctx.db, input.businessId))) throw notFound('Business', 'business');
+  const surfaces = parseSurfaces(input.surfaces);
+  const token = KEY_MARK + randomBytes(32).toString('base64url');
+  const row = await insertApiKey(ctx.db, {
+    business_id: input.businessId,
+    prefix: token.slice(0, PREFIX_LENGTH),
+    token_hash: hashToken(token),
+    surfaces: surfaces ? surfaces.join(',') : null,
+    name: input.name?.trim() || null,
+    created_at: epochSeconds(ctx.clock),
+    revoked_at: null,
+  });
+  return { ...toApiKey(row), token };
+}
+
+/** The business's keys, newest first; `bounds` pages through them (see pageByKey). */
+export async function listApiKeys(ctx: CoreContext, businessId: number, bounds?: KeyBounds): Promise<ApiKey[]> {
+  return (await listApiKeysOfBusiness(ctx.db, businessId, bounds)).map(toApiKey);
+}
+
+/** Revokes the one key with this visible prefix (with or without the `hh_` mark). */
+export async function revokeApiKey(ctx: CoreContext, prefix: string): Promise<ApiKey> {
+  const normalised = prefix.startsWith(KEY_MARK) ? prefix : KEY_MARK + prefix;
+  const matches = await findApiKeysByPrefix(ctx.db, normalised.slice(0, PREFIX_LENGTH));
+  if (matches.length === 0) throw notFound('API key', 'prefix');
+  if (matches.length > 1) throw new DomainError('ambiguous', `${matches.length} keys start with ${normalised}; revoke them one by one from the dashboard.`, 'prefix');
+  const [row] = matches as [ApiKeyRow];
+  await markApiKeyRevoked(ctx.db, row.id, epochSeconds(ctx.clock));
+  return toApiKey({ ...row, revoked_at: row.revoked_at ?? epochSeconds(ctx.clock) });
+}
+
+export interface Authenticated {
+  readonly businessId: number;
+  readonly keyId: number;
+}
+
+/**
+ * The business a presented key belongs to, if the key is live and allowed on `surface`.
+ * Looked up on every request so a revocation takes effect at once.
+ */
+export async function authenticateApiKey(ctx: CoreContext, token: string, surface: Surface): Promise<Authenticated | undefined> {
+  if (!token.startsWith(KEY_MARK) || token.length > 200) return undefined;
+  const presentedHash = hashToken(token);
+  const row = await findApiKeyByHash(ctx.db, presentedHash);
+  if (!row) return undefined;
+  // The index lookup already matched; the constant-time comparison keeps the final decision
+  // independent of how many characters agree.
+  if (!timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(presentedHash, 'hex'))) return undefined;
+  if (row.revoked_at !== null) return undefined;
+  if (row.surfaces !== null && !row.surfaces.split(',').includes(surface)) return undefined;
+  return { businessId: row.business_id, keyId: row.id };
+}

@@ -1,0 +1,44 @@
+/**
+ * Keyset pagination over a collection's integer key, newest first, as every `/v1` list
+ * does: `startingAfter` pages towards older rows, `endingBefore` towards newer ones. Stable
+ * while rows are added, because a page is defined by key bounds, not by an offset.
+ */
+export interface PageRequest {
+  readonly limit: number;
+  /** Rows older than this key. */
+  readonly startingAfter?: number | undefined;
+  /** Rows newer than this key. */
+  readonly endingBefore?: number | undefined;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** More rows exist past the end of this page in the direction it was read. */
+  readonly hasMore: boolean;
+}
+
+/** What a repository applies to its query: `key < below`, `key > above`, order, and limit. */
+export interface KeyBounds {
+  readonly below: number | undefined;
+  readonly above: number | undefined;
+  readonly order: 'asc' | 'desc';
+  readonly limit: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+
+export async function pageByKey<T>(page: PageRequest, fetch: (bounds: KeyBounds) => Promise<T[]>): Promise<Page<T>> {
+  // Reading towards newer rows (ending_before alone) walks up from the bound so the page is
+  // the rows right next to it, then turns the page round to keep newest first.
+  const upward = page.endingBefore !== undefined && page.startingAfter === undefined;
+  const rows = await fetch({
+    below: page.startingAfter,
+    above: page.endingBefore,
+    order: upward ? 'asc' : 'desc',
+    limit: page.limit + 1,
+  });
+  const hasMore = rows.length > page.limit;
+  const items = rows.slice(0, page.limit);
+  return { items: upward ? items.reverse() : items, hasMore };
+}

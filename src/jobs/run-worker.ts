@@ -1,0 +1,30 @@
+import type { CoreContext } from '../core/context.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { JobHandlers } from './job-handler.js';
+import { Worker, workerOptionsFromConfig } from './worker.js';
+
+export interface RunningWorker {
+  /** Stops claiming and waits up to `timeoutMs` for the jobs in flight. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * The job kinds this installation runs. Each capability adds its handlers here as it
+ * arrives (message sending, webhook delivery, attachment downloads, imports).
+ */
+export const jobHandlers: JobHandlers = {};
+
+/** Starts a worker for `hellohub serve` / `hellohub worker`, counting outcomes in metrics. */
+export function startWorker(ctx: CoreContext, metrics: Metrics, handlers: JobHandlers = jobHandlers): RunningWorker {
+  const worker = new Worker(ctx, handlers, {
+    ...workerOptionsFromConfig(ctx.config),
+    hooks: {
+      onCompleted: (job) => metrics.jobsFinished.inc({ kind: job.kind, outcome: 'done' }),
+      onFailed: (job) => metrics.jobsFinished.inc({ kind: job.kind, outcome: 'retry' }),
+      onDead: (job) => metrics.jobsFinished.inc({ kind: job.kind, outcome: 'dead' }),
+    },
+  });
+  worker.start();
+  ctx.logger.info({ concurrency: ctx.config.WORKER_CONCURRENCY }, 'worker started');
+  return { stop: (timeoutMs) => worker.stop(timeoutMs) };
+}

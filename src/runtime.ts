@@ -1,0 +1,25 @@
+import type { Config } from './config/config.js';
+import type { CoreContext } from './core/context.js';
+import { systemClock } from './core/shared/clock.js';
+import { createLogger } from './observability/logger.js';
+import { openStore, type Store } from './store/database.js';
+import { migrateToLatest } from './store/migrator.js';
+
+export interface Runtime {
+  readonly ctx: CoreContext;
+  readonly store: Store;
+}
+
+/** config -> store (migrated) -> core context: the part every command shares. */
+export async function openRuntime(config: Config, options: { logTo?: 'stdout' | 'stderr' } = {}): Promise<Runtime> {
+  const logger = createLogger(config.LOG_LEVEL, options.logTo);
+  const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  try {
+    const applied = await migrateToLatest(store.db, store.capabilities);
+    if (applied.length > 0) logger.info({ applied, database: store.location }, 'migrations applied');
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return { store, ctx: { db: store.db, caps: store.capabilities, config, clock: systemClock, logger } };
+}

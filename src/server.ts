@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { PublicIds } from './api/http/public-ids.js';
+import type { Config } from './config/config.js';
+import { ensureDefaultBusiness } from './core/business/businesses.service.js';
+import { publicIdAlphabet } from './core/business/installation.service.js';
+import { Metrics } from './observability/metrics.js';
+import { openRuntime, type Runtime } from './runtime.js';
+import { countJobsByState } from './jobs/jobs.repository.js';
+import { startWorker, type RunningWorker } from './jobs/run-worker.js';
+
+export interface Server {
+  readonly runtime: Runtime;
+  readonly app: FastifyInstance | undefined;
+  readonly worker: RunningWorker | undefined;
+  /** Stops accepting, finishes in-flight requests and jobs (bounded), closes the database. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The composition root: config -> store -> core -> surfaces -> listen. `serve` runs the API
+ * and an in-process worker; `worker` runs only the worker.
+ */
+export async function startServer(config: Config, mode: { api: boolean; worker: boolean }): Promise<Server> {
+  const runtime = await openRuntime(config);
+  const { ctx } = runtime;
+  const metrics = new Metrics(() => countJobsByState(ctx.db));
+  let app: FastifyInstance | undefined;
+  let worker: RunningWorker | undefined;
+  try {
+    if (mode.api) {
+      const bootstrap = await ensureDefaultBusiness(ctx);
+      app = await buildApp({ ctx, ids: new PublicIds(await publicIdAlphabet(ctx)), metrics });
+      await app.listen({ port: config.PORT, host: config.HOST });
+      if (bootstrap) announceFirstKey(config, bootstrap.business.name, bootstrap.key.token);
+    }
+    if (mode.worker && config.WORKER_CONCURRENCY > 0) worker = startWorker(ctx, metrics);
+  } catch (error) {
+    await app?.close();
+    await runtime.store.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  const shutdown = () => {
+    closing ??= (async () => {
+      const deadline = setTimeout(() => {
+        ctx.logger.error('shutdown took longer than SHUTDOWN_TIMEOUT_MS; exiting');
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT_MS + 2000);
+      deadline.unref();
+      await Promise.all([app?.close(), worker?.stop(config.SHUTDOWN_TIMEOUT_MS)]);
+      await runtime.store.close();
+      clearTimeout(deadline);
+      ctx.logger.info('stopped');
+    })();
+    return closing;
+  };
+  return { runtime, app, worker, shutdown };
+}
+
+/** Runs until SIGTERM or SIGINT, then shuts down gracefully. */
+export function shutdownOnSignals(server: Server): void {
+  const stop = (signal: string) => {
+    server.runtime.ctx.logger.info({ signal }, 'shutting down');
+    server.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.runtime.ctx.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+function announceFirstKey(config: Config, businessName: string, token: string): void {
+  process.stdout.write(
+    [
+      '',
+      `hellohub: created the business "${businessName}" and its first API key (shown once, keep it safe):`,
+      `  ${token}`,
+      `Try it: curl -H "Authorization: Bearer ${token}" ${config.PUBLIC_URL}/v1/business`,
+      '',
+    ].join('\n') + '\n',
+  );
+}

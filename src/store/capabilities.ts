@@ -1,0 +1,38 @@
+import type { ColumnDataType, ColumnDefinitionBuilder } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * What differs between the two databases, named once. Code asks a capability instead of
+ * testing the dialect name.
+ */
+export interface Capabilities {
+  readonly dialect: DialectName;
+  /** `FOR UPDATE SKIP LOCKED` in a claim subquery (PostgreSQL); SQLite serialises writers instead. */
+  readonly skipLocked: boolean;
+  /** Column type of an auto-incrementing integer primary key. */
+  readonly serialType: ColumnDataType;
+  /** Applies the primary-key and auto-increment modifiers of `serialType`. */
+  serialColumn(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** Integer type wide enough for epoch milliseconds and row ids. */
+  readonly bigIntType: ColumnDataType;
+}
+
+export function capabilitiesOf(dialect: DialectName): Capabilities {
+  if (dialect === 'postgres') {
+    return {
+      dialect,
+      skipLocked: true,
+      serialType: 'bigserial',
+      serialColumn: (column) => column.primaryKey(),
+      bigIntType: 'bigint',
+    };
+  }
+  return {
+    dialect,
+    skipLocked: false,
+    serialType: 'integer',
+    serialColumn: (column) => column.primaryKey().autoIncrement(),
+    bigIntType: 'integer',
+  };
+}

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { capabilitiesOf, type Capabilities } from './capabilities.js';
+import type { Database } from './tables.js';
+
+export interface StoreOptions {
+  /** postgres://… selects PostgreSQL; otherwise SQLite in `dataDir`. */
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string;
+  readonly poolSize?: number;
+  /** SQLite file name inside dataDir (tests use their own). */
+  readonly sqliteFile?: string;
+}
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly capabilities: Capabilities;
+  /** Where the data lives, for logs (credentials removed). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+
+export function openStore(options: StoreOptions): Store {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options);
+}
+
+function openSqlite(options: StoreOptions): Store {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, options.sqliteFile ?? 'hellohub.sqlite');
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a transaction that committed survives power loss, not only a process crash;
+  // "nothing acknowledged is ever lost" is a promise of the product.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 10000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    capabilities: capabilitiesOf('sqlite'),
+    location: file,
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, poolSize: number): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // int8 ids and epoch milliseconds fit a JS number; numeric stays a string (money).
+    types: {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8 ? (value: string) => Number(value) : oid === PG_NUMERIC ? (value: string) => value : pg.types.getTypeParser(oid, format),
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const location = new URL(url);
+  location.password = location.password ? '***' : '';
+  return {
+    db,
+    capabilities: capabilitiesOf('postgres'),
+    location: location.toString(),
+    close: () => db.destroy(),
+  };
+}
