@@ -1,8 +1,6 @@
-import type { Clock } from '../core/shared/clock.js';
+import type { CoreContext } from '../core/context.js';
 import { insertJob, type Db } from './jobs.repository.js';
 
-/** Matches JOB_MAX_ATTEMPTS' default; callers with a config pass `maxAttempts` to follow it. */
-export const DEFAULT_MAX_ATTEMPTS = 8;
 const MAX_KIND_LENGTH = 100;
 
 export interface NewJob {
@@ -13,6 +11,7 @@ export interface NewJob {
   readonly businessId: number | null;
   /** Epoch milliseconds before which the job does not run; default now. */
   readonly runAt?: number;
+  /** Default JOB_MAX_ATTEMPTS. */
   readonly maxAttempts?: number;
 }
 
@@ -21,17 +20,17 @@ export interface NewJob {
  * the rows that need the work do (transactional outbox), so a crash never loses or invents it.
  * Returns the job id.
  */
-export async function enqueue(db: Db, job: NewJob, clock: Clock): Promise<number> {
+export async function enqueue(db: Db, job: NewJob, ctx: Pick<CoreContext, 'clock' | 'config'>): Promise<number> {
   if (job.kind.length === 0 || job.kind.length > MAX_KIND_LENGTH) {
     throw new RangeError(`job kind must be 1..${MAX_KIND_LENGTH} characters, got "${job.kind}"`);
   }
-  const maxAttempts = job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const maxAttempts = job.maxAttempts ?? ctx.config.JOB_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   // JSON.stringify returns undefined for undefined and functions; refuse them here rather
   // than fail later in the worker, where nobody is waiting for the error.
   const payload: string | undefined = JSON.stringify(job.payload);
   if (payload === undefined) throw new TypeError(`payload of job kind "${job.kind}" is not JSON-serialisable`);
-  const now = clock.now();
+  const now = ctx.clock.now();
   const id = await insertJob(db, {
     business_id: job.businessId,
     kind: job.kind,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEFAULT_MAX_ATTEMPTS, enqueue, onJobEnqueued } from '../../src/jobs/job-queue.js';
+import { enqueue, onJobEnqueued } from '../../src/jobs/job-queue.js';
 import { claimJobs, completeJob, countJobsByState, markJobDead, rescheduleJob } from '../../src/jobs/jobs.repository.js';
 import { jobsTestCore, ManualClock, type JobsTestCore } from './jobs-test-core.js';
 
@@ -20,7 +20,7 @@ describe('enqueue (transactional outbox)', () => {
     const before = await countJobsByState(core.db);
     await assert.rejects(
       core.db.transaction().execute(async (trx) => {
-        await enqueue(trx, { kind: 'test.rollback', payload: { a: 1 }, businessId: null }, clock);
+        await enqueue(trx, { kind: 'test.rollback', payload: { a: 1 }, businessId: null }, { clock, config: core.config });
         throw new Error('abort the transaction');
       }),
       /abort the transaction/,
@@ -29,26 +29,26 @@ describe('enqueue (transactional outbox)', () => {
   });
 
   test('a committed job is stored queued with its payload, defaults and run time', async () => {
-    const id = await core.db.transaction().execute((trx) => enqueue(trx, { kind: 'test.commit', payload: { to: 'x', n: [1, 2] }, businessId: null }, clock));
+    const id = await core.db.transaction().execute((trx) => enqueue(trx, { kind: 'test.commit', payload: { to: 'x', n: [1, 2] }, businessId: null }, { clock, config: core.config }));
     const row = await core.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     assert.equal(row.state, 'queued');
     assert.equal(row.attempts, 0);
-    assert.equal(row.max_attempts, DEFAULT_MAX_ATTEMPTS);
+    assert.equal(row.max_attempts, core.config.JOB_MAX_ATTEMPTS);
     assert.equal(row.run_at, T0);
     assert.deepEqual(JSON.parse(row.payload), { to: 'x', n: [1, 2] });
     await core.db.deleteFrom('jobs').where('id', '=', id).execute();
   });
 
   test('refuses payloads that JSON cannot carry and empty kinds', async () => {
-    await assert.rejects(enqueue(core.db, { kind: 'test.bad', payload: undefined, businessId: null }, clock), TypeError);
-    await assert.rejects(enqueue(core.db, { kind: '', payload: 1, businessId: null }, clock), RangeError);
-    await assert.rejects(enqueue(core.db, { kind: 'test.bad', payload: 1, businessId: null, maxAttempts: 0 }, clock), RangeError);
+    await assert.rejects(enqueue(core.db, { kind: 'test.bad', payload: undefined, businessId: null }, { clock, config: core.config }), TypeError);
+    await assert.rejects(enqueue(core.db, { kind: '', payload: 1, businessId: null }, { clock, config: core.config }), RangeError);
+    await assert.rejects(enqueue(core.db, { kind: 'test.bad', payload: 1, businessId: null, maxAttempts: 0 }, { clock, config: core.config }), RangeError);
   });
 
   test('wakes listeners after an enqueue', async () => {
     let woken = 0;
     const unsubscribe = onJobEnqueued(() => (woken += 1));
-    const id = await enqueue(core.db, { kind: 'test.wake', payload: null, businessId: null }, clock);
+    const id = await enqueue(core.db, { kind: 'test.wake', payload: null, businessId: null }, { clock, config: core.config });
     await new Promise((resolve) => setImmediate(resolve));
     unsubscribe();
     assert.equal(woken, 1);
@@ -58,9 +58,9 @@ describe('enqueue (transactional outbox)', () => {
 
 describe('claim and outcomes', () => {
   test('claims due jobs once, oldest first, counting the attempt; complete deletes', async () => {
-    const later = await enqueue(core.db, { kind: 'test.later', payload: 2, businessId: null, runAt: T0 + 5000 }, clock);
-    const first = await enqueue(core.db, { kind: 'test.now', payload: 1, businessId: null, runAt: T0 - 10 }, clock);
-    const second = await enqueue(core.db, { kind: 'test.now', payload: 1, businessId: null }, clock);
+    const later = await enqueue(core.db, { kind: 'test.later', payload: 2, businessId: null, runAt: T0 + 5000 }, { clock, config: core.config });
+    const first = await enqueue(core.db, { kind: 'test.now', payload: 1, businessId: null, runAt: T0 - 10 }, { clock, config: core.config });
+    const second = await enqueue(core.db, { kind: 'test.now', payload: 1, businessId: null }, { clock, config: core.config });
 
     const claimed = [...(await claim('w1', 1)), ...(await claim('w1'))];
     assert.deepEqual(
@@ -90,14 +90,14 @@ describe('claim and outcomes', () => {
   });
 
   test('claims at most the limit', async () => {
-    const ids = await Promise.all([1, 2, 3].map((n) => enqueue(core.db, { kind: 'test.limit', payload: n, businessId: null }, clock)));
+    const ids = await Promise.all([1, 2, 3].map((n) => enqueue(core.db, { kind: 'test.limit', payload: n, businessId: null }, { clock, config: core.config })));
     assert.equal((await claim('w1', 2)).length, 2);
     assert.equal((await claim('w2', 2)).length, 1);
     await core.db.deleteFrom('jobs').where('id', 'in', ids).execute();
   });
 
   test('an expired lease is claimed again, and the old owner can no longer record an outcome', async () => {
-    const id = await enqueue(core.db, { kind: 'test.lease', payload: null, businessId: null }, clock);
+    const id = await enqueue(core.db, { kind: 'test.lease', payload: null, businessId: null }, { clock, config: core.config });
     assert.equal((await claim('ghost', 10, 1000)).length, 1);
     clock.advance(1000);
     assert.deepEqual(await claim('w2'), [], 'the lease is still valid at its last millisecond');

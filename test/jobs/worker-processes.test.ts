@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { systemClock } from '../../src/core/shared/clock.js';
 import { enqueue } from '../../src/jobs/job-queue.js';
 import { countJobsByState } from '../../src/jobs/jobs.repository.js';
 import { jobsTestCore, until } from './jobs-test-core.js';
@@ -57,7 +56,7 @@ test(`${PROCESSES} worker processes on one database run each of ${JOBS} jobs exa
       .transaction()
       .execute(async (trx) => {
         const created: number[] = [];
-        for (let n = 0; n < JOBS; n++) created.push(await enqueue(trx, { kind: 'probe', payload: { n }, businessId: null }, systemClock));
+        for (let n = 0; n < JOBS; n++) created.push(await enqueue(trx, { kind: 'probe', payload: { n }, businessId: null }, core));
         return created;
       });
 

@@ -40,7 +40,7 @@ async function setup(options: { logger?: Logger } = {}) {
     cleanups.push(() => worker.stop(1000));
     return worker;
   };
-  const add = (job: Partial<NewJob> = {}) => enqueue(core.db, { kind: 'test', payload: { n: 1 }, businessId: null, ...job }, clock);
+  const add = (job: Partial<NewJob> = {}) => enqueue(core.db, { kind: 'test', payload: { n: 1 }, businessId: null, ...job }, core);
   const row = (id: number) => core.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
   return { core, clock, outcomes, startWorker, add, row };
 }
@@ -188,6 +188,17 @@ describe('Worker', () => {
     await until(() => outcomes.dead.length === 1, 5000, 'the job to die');
     assert.equal(ran, false);
     assert.match((await row(id))?.last_error ?? '', /gave up after 2 attempts/);
+  });
+  test('a throwing hook is logged and the worker goes on', async () => {
+    const { logger, lines } = createCapturingLogger();
+    const { startWorker, add, row } = await setup({ logger });
+    const ids = [await add(), await add()];
+    const onCompleted = () => {
+      throw new Error('metrics broke');
+    };
+    startWorker({ test: async () => {} }, { hooks: { onCompleted } });
+    await until(() => lines.filter((line) => line.msg === 'job worker hook failed').length === 2, 5000, 'two hook errors');
+    for (const id of ids) assert.equal(await row(id), undefined);
   });
 });
 
