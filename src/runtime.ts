@@ -1,6 +1,7 @@
 import type { Config } from './config/config.js';
 import type { CoreContext } from './core/context.js';
 import { systemClock } from './core/shared/clock.js';
+import { createOutboundClient } from './net/outbound-client.js';
 import { createLogger } from './observability/logger.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
@@ -8,6 +9,8 @@ import { migrateToLatest } from './store/migrator.js';
 export interface Runtime {
   readonly ctx: CoreContext;
   readonly store: Store;
+  /** Closes the outbound connections and the database. */
+  close(): Promise<void>;
 }
 
 /** config -> store (migrated) -> core context: the part every command shares. */
@@ -21,5 +24,17 @@ export async function openRuntime(config: Config, options: { logTo?: 'stdout' | 
     await store.close();
     throw error;
   }
-  return { store, ctx: { db: store.db, caps: store.capabilities, config, clock: systemClock, logger } };
+  const outbound = createOutboundClient({
+    allowPrivateUrls: config.ALLOW_PRIVATE_URLS,
+    timeoutMs: config.OUTBOUND_TIMEOUT_MS,
+    userAgent: 'hellohub',
+  });
+  return {
+    store,
+    ctx: { db: store.db, caps: store.capabilities, config, clock: systemClock, logger, outbound },
+    close: async () => {
+      await outbound.close();
+      await store.close();
+    },
+  };
 }

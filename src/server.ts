@@ -37,7 +37,7 @@ export async function startServer(config: Config, mode: { api: boolean; worker: 
     if (mode.worker && config.WORKER_CONCURRENCY > 0) worker = startWorker(ctx, metrics);
   } catch (error) {
     await app?.close();
-    await runtime.store.close();
+    await runtime.close();
     throw error;
   }
 
@@ -50,7 +50,7 @@ export async function startServer(config: Config, mode: { api: boolean; worker: 
       }, config.SHUTDOWN_TIMEOUT_MS + 2000);
       deadline.unref();
       await Promise.all([app?.close(), worker?.stop(config.SHUTDOWN_TIMEOUT_MS)]);
-      await runtime.store.close();
+      await runtime.close();
       clearTimeout(deadline);
       ctx.logger.info('stopped');
     })();

@@ -55,7 +55,7 @@ async function withRuntime<T>(config: Config, work: (runtime: Runtime) => Promis
   try {
     return await work(runtime);
   } finally {
-    await runtime.store.close();
+    await runtime.close();
   }
 }
 

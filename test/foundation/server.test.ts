@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import http from 'node:http';
 import net from 'node:net';
 import { describe, test } from 'node:test';
+import { testApp } from '../support/app.js';
 import { tempDir, testDatabaseUrl } from '../support/database.js';
 
 async function freePort(): Promise<number> {
@@ -55,25 +55,37 @@ describe('hellohub serve', () => {
         assert.equal(output.split(token).length - 1, 2, 'the key is printed once (banner line and curl example)');
       }
 
-      // A request in flight when SIGTERM arrives still gets its answer.
-      const agent = new http.Agent({ keepAlive: true });
-      const inFlight = new Promise<number>((resolve, reject) => {
-        const request = http.request({ host: '127.0.0.1', port, path: '/healthz', agent }, (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
-        });
-        request.on('error', reject);
-        request.end();
-      });
       child.kill('SIGTERM');
-      assert.equal(await inFlight, 200);
       const [code] = (await once(child, 'exit')) as [number | null];
       assert.equal(code, 0, output);
       assert.match(output, /"msg":"stopped"/);
-      agent.destroy();
       await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'no longer accepting');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+});
+
+describe('graceful shutdown of the HTTP app', () => {
+  test('closing lets a request in flight finish, then refuses new ones', async () => {
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const t = await testApp({
+      extend: (app) =>
+        app.get('/probe/slow', async () => {
+          entered();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return { done: true };
+        }),
+    });
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const inFlight = fetch(`${address}/probe/slow`);
+    await inHandler;
+    const closed = t.close();
+    const response = await inFlight;
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { done: true });
+    await closed;
+    await assert.rejects(fetch(`${address}/healthz`));
   });
 });

@@ -32,7 +32,7 @@ export async function testApp(options: { extend?: (app: FastifyInstance) => void
     ids,
     close: async () => {
       await app.close();
-      await core.store.close();
+      await core.dispose();
     },
   };
 }

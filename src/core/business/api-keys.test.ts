@@ -14,7 +14,7 @@ describe('API keys', () => {
     core = await testCore();
     businessId = (await createBusiness(core, { name: 'Keys Inc', country: 'nl', currency: 'eur' })).id;
   });
-  after(() => core.store.close());
+  after(() => core.dispose());
 
   test('a key is 32 random bytes, stored only as its SHA-256 with a visible prefix', async () => {
     const key = await createApiKey(core, { businessId });

@@ -9,7 +9,7 @@ let core: TestCore;
 before(async () => {
   core = await testCore();
 });
-after(() => core.store.close());
+after(() => core.dispose());
 
 test('a TenantDb reads, changes and deletes only its own business rows', async () => {
   const a = await createBusiness(core, { name: 'A' });
