@@ -37,3 +37,10 @@ test('every bad variable is listed at once', () => {
 test('empty variables fall back to their default', () => {
   assert.equal(loadConfig({ PORT: '' }).PORT, 8080);
 });
+
+test('the README documents every variable', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const { describeConfig } = await import('./config.js');
+  for (const { name } of describeConfig()) assert.match(readme, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} is in the README's table`);
+});

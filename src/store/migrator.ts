@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import type { Capabilities } from './capabilities.js';
 import type { Database } from './tables.js';
 import * as foundation from './migrations/2026-11-22-01-foundation.js';
+import * as audience from './migrations/2026-11-22-02-audience.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -11,7 +12,10 @@ interface MigrationModule {
  * Dated, immutable migrations in the order they apply. They are imported, not read from a
  * folder, so the same list runs from TypeScript sources and from the compiled build.
  */
-const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [['2026-11-22-01-foundation', foundation]];
+const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
+  ['2026-11-22-01-foundation', foundation],
+  ['2026-11-22-02-audience', audience],
+];
 
 export class MigrationError extends Error {}
 

@@ -14,7 +14,7 @@ describe('keyset pagination', () => {
   const page = async (query: string): Promise<string[]> => {
     const res = await t.app.inject({ url: `/v1/api_keys${query}`, headers: bearer(token) });
     assert.equal(res.statusCode, 200, res.body);
-    return res.json().map((key: { id: string }) => key.id);
+    return res.json().api_keys.map((key: { id: string }) => key.id);
   };
 
   before(async () => {
@@ -74,7 +74,7 @@ describe('keyset pagination', () => {
     const other = await testBusiness(t.core);
     const res = await t.app.inject({ url: `/v1/api_keys?starting_after=${all[0]}`, headers: bearer(other.token) });
     assert.equal(res.statusCode, 200);
-    const ids: string[] = res.json().map((key: { id: string }) => key.id);
+    const ids: string[] = res.json().api_keys.map((key: { id: string }) => key.id);
     assert.ok(ids.every((id) => !all.includes(id)));
   });
 });

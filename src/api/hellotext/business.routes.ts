@@ -60,12 +60,12 @@ export const businessRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app
         summary: 'API keys of the business (secrets are never shown again)',
         tags: ['Hellotext: business'],
         querystring: PaginationQuery,
-        response: { 200: Type.Array(ApiKeyObject) },
+        response: { 200: Type.Object({ api_keys: Type.Array(ApiKeyObject) }) },
       },
     },
     async (request) => {
       const page = await pageByKey(pageRequest(request.query, ids), (bounds) => listApiKeys(ctx, tenantOf(request).businessId, bounds));
-      return page.items.map((key) => ({
+      const api_keys = page.items.map((key) => ({
         id: ids.encode(key.id),
         type: 'api_key' as const,
         prefix: key.prefix,
@@ -74,6 +74,7 @@ export const businessRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app
         created_at: key.createdAt,
         revoked_at: key.revokedAt,
       }));
+      return { api_keys };
     },
   );
 };

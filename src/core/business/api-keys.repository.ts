@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ApiKeysTable, Database } from '../../store/tables.js';
-import type { KeyBounds } from '../shared/pagination.js';
+import { withKeyBounds, type KeyBounds } from '../shared/pagination.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 
@@ -15,11 +15,8 @@ export function findApiKeyByHash(db: Db, tokenHash: string): Promise<ApiKeyRow |
 }
 
 export function listApiKeysOfBusiness(db: Db, businessId: number, bounds?: KeyBounds): Promise<ApiKeyRow[]> {
-  let query = db.selectFrom('api_keys').selectAll().where('business_id', '=', businessId);
-  if (bounds?.below !== undefined) query = query.where('id', '<', bounds.below);
-  if (bounds?.above !== undefined) query = query.where('id', '>', bounds.above);
-  query = query.orderBy('id', bounds?.order ?? 'desc');
-  return (bounds ? query.limit(bounds.limit) : query).execute();
+  const query = db.selectFrom('api_keys').selectAll().where('business_id', '=', businessId);
+  return (bounds ? withKeyBounds(query, 'id', bounds) : query.orderBy('id', 'desc')).execute();
 }
 
 export function findApiKeysByPrefix(db: Db, prefix: string): Promise<ApiKeyRow[]> {

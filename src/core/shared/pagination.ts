@@ -1,3 +1,5 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+
 /**
  * Keyset pagination over a collection's integer key, newest first, as every `/v1` list
  * does: `startingAfter` pages towards older rows, `endingBefore` towards newer ones. Stable
@@ -41,4 +43,12 @@ export async function pageByKey<T>(page: PageRequest, fetch: (bounds: KeyBounds)
   const hasMore = rows.length > page.limit;
   const items = rows.slice(0, page.limit);
   return { items: upward ? items.reverse() : items, hasMore };
+}
+
+/** Applies key bounds, order and limit to a repository's query on its integer key `column`. */
+export function withKeyBounds<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, column: string, bounds: KeyBounds): SelectQueryBuilder<DB, TB, O> {
+  let bounded = query;
+  if (bounds.below !== undefined) bounded = bounded.where(sql<boolean>`${sql.ref(column)} < ${bounds.below}`);
+  if (bounds.above !== undefined) bounded = bounded.where(sql<boolean>`${sql.ref(column)} > ${bounds.above}`);
+  return bounded.orderBy(sql.ref(column), bounds.order).limit(bounds.limit);
 }

@@ -1,5 +1,6 @@
 import { sql, type DeleteQueryBuilder, type DeleteResult, type Kysely, type SelectQueryBuilder, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Database } from '../../store/tables.js';
+import type { CoreContext } from '../context.js';
 
 /** Tables whose rows belong to one business. */
 export type TenantTable = {
@@ -41,4 +42,20 @@ export class TenantDb {
     if (this.db.isTransaction) return work(this);
     return this.db.transaction().execute((trx) => work(new TenantDb(trx, this.businessId)));
   }
+}
+
+/** What a use case acting for one business gets: the core context plus its tenant view. */
+export interface TenantContext extends CoreContext {
+  readonly businessId: number;
+  readonly tenant: TenantDb;
+}
+
+export function forBusiness(ctx: CoreContext, businessId: number): TenantContext {
+  return { ...ctx, businessId, tenant: new TenantDb(ctx.db, businessId) };
+}
+
+/** Runs `work` in one transaction (or the one already open), with every handle bound to it. */
+export function inTransaction<R>(ctx: TenantContext, work: (trx: TenantContext) => Promise<R>): Promise<R> {
+  if (ctx.db.isTransaction) return work(ctx);
+  return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx, tenant: new TenantDb(trx, ctx.businessId) }));
 }

@@ -1,0 +1,136 @@
+import type { KeyBounds } from '../shared/pagination.js';
+import { epochSeconds } from '../shared/clock.js';
+import { DomainError, notFound } from '../shared/errors.js';
+import { inTransaction, type TenantContext } from '../shared/tenant.js';
+import { findProfile } from './profiles.repository.js';
+import { recordActivity } from './activity.service.js';
+import {
+  addMember,
+  deleteListRow,
+  findList,
+  findListByName,
+  findListsByNames,
+  insertList,
+  pageOfLists,
+  removeFromAllLists,
+  removeMember,
+  renameList,
+  type ListRow,
+} from './lists.repository.js';
+
+export interface List {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** How a client names a list: by id (already decoded) or by name, as the spec allows everywhere. */
+export interface ListRef {
+  readonly id?: number | undefined;
+  readonly name: string;
+}
+
+const MAX_NAME = 200;
+
+export const toList = (row: ListRow): List => ({ id: row.id, name: row.name, createdAt: row.created_at });
+
+/** Names compare case-insensitively and without surrounding blanks. */
+export const listNameKey = (name: string): string => name.trim().toLowerCase();
+
+function checkedName(name: string | undefined): string {
+  if (name === undefined) throw new DomainError('missing', 'This parameter is required.', 'name');
+  const trimmed = name.trim();
+  if (trimmed === '') throw new DomainError('empty', 'A list needs a name.', 'name');
+  if (trimmed.length > MAX_NAME) throw new DomainError('invalid', `A list name has at most ${MAX_NAME} characters.`, 'name');
+  return trimmed;
+}
+
+async function assertNameFree(ctx: TenantContext, name: string, exceptId?: number): Promise<void> {
+  const holder = await findListByName(ctx.tenant, listNameKey(name));
+  if (holder && holder.id !== exceptId) throw new DomainError('not_unique', `A list named "${holder.name}" already exists.`, 'name');
+}
+
+/** The list a reference names: the id when it is one of ours, else the name. */
+export async function resolveList(ctx: TenantContext, ref: ListRef): Promise<ListRow> {
+  const byId = ref.id === undefined ? undefined : await findList(ctx.tenant, ref.id);
+  const row = byId ?? (await findListByName(ctx.tenant, listNameKey(ref.name)));
+  if (!row) throw notFound('List');
+  return row;
+}
+
+export async function createList(ctx: TenantContext, input: { name?: string | undefined }): Promise<List> {
+  const name = checkedName(input.name);
+  return inTransaction(ctx, async (trx) => {
+    await assertNameFree(trx, name);
+    return toList(await insertList(trx.tenant, name, listNameKey(name), epochSeconds(ctx.clock)));
+  });
+}
+
+export async function getList(ctx: TenantContext, ref: ListRef): Promise<List> {
+  return toList(await resolveList(ctx, ref));
+}
+
+export async function renameExistingList(ctx: TenantContext, ref: ListRef, input: { name?: string | undefined }): Promise<List> {
+  const name = checkedName(input.name);
+  return inTransaction(ctx, async (trx) => {
+    const row = await resolveList(trx, ref);
+    await assertNameFree(trx, name, row.id);
+    await renameList(trx.tenant, row.id, name, listNameKey(name), epochSeconds(ctx.clock));
+    return { ...toList(row), name };
+  });
+}
+
+export async function deleteList(ctx: TenantContext, ref: ListRef): Promise<List> {
+  return inTransaction(ctx, async (trx) => {
+    const row = await resolveList(trx, ref);
+    await deleteListRow(trx.tenant, row.id);
+    return toList(row);
+  });
+}
+
+export async function listLists(ctx: TenantContext, bounds: KeyBounds, namePrefix?: string): Promise<List[]> {
+  const prefix = namePrefix?.trim().toLowerCase();
+  return (await pageOfLists(ctx.tenant, bounds, prefix || undefined)).map(toList);
+}
+
+async function existingProfile(ctx: TenantContext, profileId: number): Promise<void> {
+  if (!(await findProfile(ctx.tenant, profileId))) throw notFound('Profile', 'profile');
+}
+
+export async function addProfileToList(ctx: TenantContext, ref: ListRef, profileId: number): Promise<void> {
+  await inTransaction(ctx, async (trx) => {
+    const list = await resolveList(trx, ref);
+    await existingProfile(trx, profileId);
+    await addMember(trx.tenant, list.id, profileId, epochSeconds(ctx.clock));
+    await recordActivity(trx, profileId, 'list_added', { list: list.name });
+  });
+}
+
+export async function removeProfileFromList(ctx: TenantContext, ref: ListRef, profileId: number): Promise<void> {
+  await inTransaction(ctx, async (trx) => {
+    const list = await resolveList(trx, ref);
+    await existingProfile(trx, profileId);
+    await removeMember(trx.tenant, list.id, profileId);
+    await recordActivity(trx, profileId, 'list_removed', { list: list.name });
+  });
+}
+
+/**
+ * Makes the profile a member of exactly these lists, by name, creating missing ones when
+ * `createMissing` (profile create); an empty array removes it from every list (update).
+ * Runs inside the caller's transaction.
+ */
+export async function setProfileLists(ctx: TenantContext, profileId: number, names: readonly string[], options: { createMissing: boolean; replace: boolean }): Promise<void> {
+  const wanted = [...new Map(names.map((name) => [listNameKey(name), name.trim()] as const)).entries()].filter(([key]) => key !== '');
+  const now = epochSeconds(ctx.clock);
+  if (options.replace) await removeFromAllLists(ctx.tenant, profileId);
+  const existing = new Map((await findListsByNames(ctx.tenant, wanted.map(([key]) => key))).map((row) => [row.name_key, row]));
+  for (const [key, name] of wanted) {
+    let list = existing.get(key);
+    if (!list) {
+      if (!options.createMissing) throw notFound(`List "${name}"`, 'lists');
+      list = await insertList(ctx.tenant, checkedName(name), key, now);
+    }
+    await addMember(ctx.tenant, list.id, profileId, now);
+  }
+}

@@ -1,0 +1,127 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { PropertiesTable, PropertyValuesTable } from '../../store/tables.js';
+import { withKeyBounds, type KeyBounds } from '../shared/pagination.js';
+import type { TenantDb } from '../shared/tenant.js';
+
+export type PropertyRow = Selectable<PropertiesTable>;
+export type PropertyValueRow = Selectable<PropertyValuesTable>;
+
+export function insertProperty(tenant: TenantDb, row: Omit<Insertable<PropertiesTable>, 'business_id'>): Promise<PropertyRow> {
+  return tenant.db
+    .insertInto('properties')
+    .values({ ...row, business_id: tenant.businessId })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function findProperty(tenant: TenantDb, id: number): Promise<PropertyRow | undefined> {
+  return tenant.selectFrom('properties').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A named property of one scope (0: business-wide, else a profile id). */
+export function findPropertyByName(tenant: TenantDb, scopeId: number, nameKey: string): Promise<PropertyRow | undefined> {
+  return tenant.selectFrom('properties').selectAll().where('scope_id', '=', scopeId).where('name_key', '=', nameKey).executeTakeFirst();
+}
+
+/** Properties of a scope, optionally of one kind, in position order. */
+export function propertiesOfScope(tenant: TenantDb, scopeId: number, kind?: string): Promise<PropertyRow[]> {
+  let query = tenant.selectFrom('properties').selectAll().where('scope_id', '=', scopeId);
+  if (kind !== undefined) query = query.where('kind', '=', kind);
+  return query.orderBy('position').orderBy('id').execute();
+}
+
+export function pageOfProperties(tenant: TenantDb, scopeId: number, bounds: KeyBounds): Promise<PropertyRow[]> {
+  const query = tenant.selectFrom('properties').selectAll().where('scope_id', '=', scopeId);
+  return withKeyBounds(query, 'id', bounds).execute();
+}
+
+export async function updatePropertyRow(tenant: TenantDb, id: number, changes: Updateable<PropertiesTable>): Promise<void> {
+  await tenant.updateTable('properties').set(changes).where('id', '=', id).execute();
+}
+
+export async function deletePropertyRow(tenant: TenantDb, id: number): Promise<void> {
+  await tenant.deleteFrom('property_values').where('property_id', '=', id).execute();
+  await tenant.deleteFrom('properties').where('id', '=', id).execute();
+}
+
+/** Shifts positions of a scope's properties of `kinds` in [from, to] by `delta`. */
+export async function shiftPositions(tenant: TenantDb, scopeId: number, kinds: readonly string[], from: number, to: number, delta: 1 | -1): Promise<void> {
+  await tenant
+    .updateTable('properties')
+    .set({ position: sql<number>`position + ${delta}` })
+    .where('scope_id', '=', scopeId)
+    .where('kind', 'in', kinds)
+    .where('position', '>=', from)
+    .where('position', '<=', to)
+    .execute();
+}
+
+export async function maxPosition(tenant: TenantDb, scopeId: number, kinds: readonly string[]): Promise<number> {
+  const row = await tenant
+    .selectFrom('properties')
+    .select((eb) => eb.fn.max<number | null>('position').as('max'))
+    .where('scope_id', '=', scopeId)
+    .where('kind', 'in', kinds)
+    .executeTakeFirst();
+  return Number(row?.max ?? 0);
+}
+
+// Values
+
+export function valuesOfProfiles(tenant: TenantDb, profileIds: readonly number[]): Promise<PropertyValueRow[]> {
+  if (profileIds.length === 0) return Promise.resolve([]);
+  return tenant.selectFrom('property_values').selectAll().where('profile_id', 'in', profileIds).execute();
+}
+
+export function findValue(tenant: TenantDb, propertyId: number, profileId: number): Promise<PropertyValueRow | undefined> {
+  return tenant.selectFrom('property_values').selectAll().where('property_id', '=', propertyId).where('profile_id', '=', profileId).executeTakeFirst();
+}
+
+export function valueHolder(tenant: TenantDb, uniqueKey: string): Promise<{ profile_id: number } | undefined> {
+  return tenant.selectFrom('property_values').select('profile_id').where('unique_key', '=', uniqueKey).executeTakeFirst();
+}
+
+export async function upsertValue(tenant: TenantDb, row: Omit<Insertable<PropertyValuesTable>, 'business_id'>): Promise<void> {
+  const existing = await findValue(tenant, row.property_id, row.profile_id);
+  if (existing) {
+    await tenant
+      .updateTable('property_values')
+      .set({ value: row.value, search_text: row.search_text, unique_key: row.unique_key, verified: row.verified, updated_at: row.updated_at })
+      .where('id', '=', existing.id)
+      .execute();
+    return;
+  }
+  await tenant.db
+    .insertInto('property_values')
+    .values({ ...row, business_id: tenant.businessId })
+    .execute();
+}
+
+export async function deleteValue(tenant: TenantDb, propertyId: number, profileId: number): Promise<void> {
+  await tenant.deleteFrom('property_values').where('property_id', '=', propertyId).where('profile_id', '=', profileId).execute();
+}
+
+export async function setVerified(tenant: TenantDb, valueId: number, verified: 0 | 1, at: number): Promise<void> {
+  await tenant.updateTable('property_values').set({ verified, updated_at: at }).where('id', '=', valueId).execute();
+}
+
+/** Values held by more than one profile: what blocks turning a property unique. */
+export function duplicateValues(tenant: TenantDb, propertyIds: readonly number[]): Promise<Array<{ search_text: string; holders: number }>> {
+  return tenant
+    .selectFrom('property_values')
+    .select(['search_text', (eb) => eb.fn.count<number>('profile_id').distinct().as('holders')])
+    .where('property_id', 'in', propertyIds)
+    .groupBy('search_text')
+    .having((eb) => eb.fn.count('profile_id').distinct(), '>', 1)
+    .limit(5)
+    .execute();
+}
+
+/** Sets (or clears, with null group) the unique key of every value of a property. */
+export async function rekeyValues(tenant: TenantDb, propertyId: number, group: string | null): Promise<void> {
+  await tenant
+    .updateTable('property_values')
+    .set({ unique_key: group === null ? null : sql<string>`${group} || ':' || search_text` })
+    .where('property_id', '=', propertyId)
+    .execute();
+}
