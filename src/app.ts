@@ -1,20 +1,20 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { esputnikSurface } from './api/esputnik/index.js';
 import { hellocustomerSurface } from './api/hellocustomer/index.js';
 import { hellodialogSurface } from './api/hellodialog/index.js';
 import { hellotextSurface } from './api/hellotext/index.js';
-import { parseBracketNotation, registerBodyParsers } from './api/http/body-parsing.js';
+import { parseQueryString, registerBodyParsers, rejectUnreadableQuery } from './api/http/body-parsing.js';
 import { useSurfaceErrors } from './api/http/error-handling.js';
-import { plainProblem } from './api/http/statuses.js';
+import { plainProblem, restStatusOf } from './api/http/statuses.js';
 import { applyMethodOverride } from './api/http/method-override.js';
 import type { PublicIds } from './api/http/public-ids.js';
 import type { CoreContext } from './core/context.js';
+import { databaseReachable } from './core/health.js';
 import { redactUrl } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 
@@ -25,6 +25,12 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/** Constant-time comparison of two secrets (their lengths may differ). */
+function sameSecret(given: string, expected: string): boolean {
+  const [a, b] = [createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest()];
+  return timingSafeEqual(a, b);
+}
 
 function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
@@ -45,7 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: requestId,
     bodyLimit: ctx.config.BODY_LIMIT_BYTES,
     rewriteUrl: applyMethodOverride,
-    routerOptions: { querystringParser: parseBracketNotation, ignoreTrailingSlash: true },
+    routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -53,6 +59,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  app.addHook('onRequest', rejectUnreadableQuery);
+  // A POST without a body (`/subscribe`, `/lists` with a form client) is a request without
+  // parameters, not a malformed one.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
+  });
+  // While closing, answers in flight end their keep-alive connection, so close() does not
+  // wait for idle sockets to time out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -85,19 +106,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(ctx.db);
-      return { status: 'ok' };
-    } catch (error) {
-      ctx.logger.warn({ err: error }, 'health check failed');
-      return reply.code(503).send({ status: 'unavailable' });
-    }
-  });
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) =>
+    (await databaseReachable(ctx)) ? { status: 'ok' } : reply.code(503).send({ status: 'unavailable' }),
+  );
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     const token = ctx.config.METRICS_TOKEN;
-    if (token !== undefined && request.headers.authorization !== `Bearer ${token}`) {
+    if (token !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) {
       return reply.code(401).send({ error: 'unauthorized' });
     }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -105,7 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Outside the four surfaces: a plain JSON envelope.
   useSurfaceErrors(app, (problem, request) => {
-    const { status, message } = plainProblem(problem);
+    const { status, message } = plainProblem(problem, restStatusOf);
     return { status, body: { error: message, request_id: request.id } };
   });
 

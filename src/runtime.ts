@@ -16,7 +16,12 @@ export interface Runtime {
 /** config -> store (migrated) -> core context: the part every command shares. */
 export async function openRuntime(config: Config, options: { logTo?: 'stdout' | 'stderr' } = {}): Promise<Runtime> {
   const logger = createLogger(config.LOG_LEVEL, options.logTo);
-  const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  const store = openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    onIdleConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection was closed by the server; the pool replaces it'),
+  });
   try {
     const applied = await migrateToLatest(store.db, store.capabilities);
     if (applied.length > 0) logger.info({ applied, database: store.location }, 'migrations applied');

@@ -4,10 +4,10 @@ import { PublicIds } from './api/http/public-ids.js';
 import type { Config } from './config/config.js';
 import { ensureDefaultBusiness } from './core/business/businesses.service.js';
 import { publicIdAlphabet } from './core/business/installation.service.js';
-import { Metrics } from './observability/metrics.js';
-import { openRuntime, type Runtime } from './runtime.js';
 import { countJobsByState } from './jobs/jobs.repository.js';
 import { startWorker, type RunningWorker } from './jobs/run-worker.js';
+import { Metrics } from './observability/metrics.js';
+import { openRuntime, type Runtime } from './runtime.js';
 
 export interface Server {
   readonly runtime: Runtime;
@@ -15,6 +15,17 @@ export interface Server {
   readonly worker: RunningWorker | undefined;
   /** Stops accepting, finishes in-flight requests and jobs (bounded), closes the database. */
   shutdown(): Promise<void>;
+}
+
+/** Resolves after `promise` or after `ms`, whichever is first; true when `promise` won. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -30,9 +41,11 @@ export async function startServer(config: Config, mode: { api: boolean; worker: 
   try {
     if (mode.api) {
       const bootstrap = await ensureDefaultBusiness(ctx);
+      // Shown before listening: a start that fails (port taken) must not swallow the only
+      // sight of the first key.
+      if (bootstrap) announceFirstKey(config, bootstrap.business.name, bootstrap.key.token);
       app = await buildApp({ ctx, ids: new PublicIds(await publicIdAlphabet(ctx)), metrics });
       await app.listen({ port: config.PORT, host: config.HOST });
-      if (bootstrap) announceFirstKey(config, bootstrap.business.name, bootstrap.key.token);
     }
     if (mode.worker && config.WORKER_CONCURRENCY > 0) worker = startWorker(ctx, metrics);
   } catch (error) {
@@ -44,14 +57,15 @@ export async function startServer(config: Config, mode: { api: boolean; worker: 
   let closing: Promise<void> | undefined;
   const shutdown = () => {
     closing ??= (async () => {
-      const deadline = setTimeout(() => {
-        ctx.logger.error('shutdown took longer than SHUTDOWN_TIMEOUT_MS; exiting');
-        process.exit(1);
-      }, config.SHUTDOWN_TIMEOUT_MS + 2000);
-      deadline.unref();
-      await Promise.all([app?.close(), worker?.stop(config.SHUTDOWN_TIMEOUT_MS)]);
+      const limit = config.SHUTDOWN_TIMEOUT_MS;
+      const http = app ? app.close() : Promise.resolve();
+      const [httpDone] = await Promise.all([within(http, limit), worker?.stop(limit)]);
+      if (!httpDone && app) {
+        ctx.logger.warn('requests still open after SHUTDOWN_TIMEOUT_MS; closing their connections');
+        app.server.closeAllConnections();
+        await http;
+      }
       await runtime.close();
-      clearTimeout(deadline);
       ctx.logger.info('stopped');
     })();
     return closing;
@@ -75,8 +89,9 @@ export function shutdownOnSignals(server: Server): void {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+/** Written to stderr: stdout carries the JSON log lines, which this banner must not break. */
 function announceFirstKey(config: Config, businessName: string, token: string): void {
-  process.stdout.write(
+  process.stderr.write(
     [
       '',
       `hellohub: created the business "${businessName}" and its first API key (shown once, keep it safe):`,

@@ -72,14 +72,13 @@ async function businessCommand(config: Config, [sub, ...rest]: string[]): Promis
     const name = text(values, 'name');
     if (!name) throw new UsageError('--name NAME is required.');
     return withRuntime(config, async ({ ctx }) => {
-      const business = await createBusiness(ctx, {
+      const { business, key } = await createBusiness(ctx, {
         name,
         email: text(values, 'email'),
         country: text(values, 'country'),
         currency: text(values, 'currency'),
         timezone: text(values, 'timezone'),
       });
-      const key = await createApiKey(ctx, { businessId: business.id, name: 'default' });
       const { id, uuid, publicId, country, currency } = business;
       print(
         values.json === true,
@@ -152,11 +151,12 @@ export async function runCommand(config: Config, argv: string[]): Promise<number
       return businessCommand(config, rest);
     case 'key':
       return keyCommand(config, rest);
-    case undefined:
     case 'help':
     case '--help':
       process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
+    case undefined:
+      throw new UsageError('Name a command.');
     default:
       throw new UsageError(`Unknown command: ${command}`);
   }

@@ -87,11 +87,6 @@ export const configSchema = {
   DATABASE_POOL_SIZE: variable('PostgreSQL connections per process.', '10', integer(1, 200)),
   LOG_LEVEL: variable('pino log level.', 'info', oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   BODY_LIMIT_BYTES: variable('Largest accepted request body.', '1048576', integer(1024, 1024 * 1024 * 1024)),
-  BATCH_BODY_LIMIT_BYTES: variable(
-    'Largest accepted body on documented batch endpoints (imports, bulk contacts, event batches).',
-    '16777216',
-    integer(1024, 1024 * 1024 * 1024),
-  ),
   ALLOW_PRIVATE_URLS: variable(
     'Let outbound fetches (images, attachments, webhooks) reach loopback, private and link-local addresses.',
     'false',
@@ -106,7 +101,7 @@ export const configSchema = {
   JOB_BACKOFF_MAX_MS: variable('Longest retry delay.', '3600000', integer(1, 86_400_000)),
   SHUTDOWN_TIMEOUT_MS: variable('Longest wait for in-flight requests and jobs on SIGTERM.', '10000', integer(0, 600_000)),
   METRICS_TOKEN: variable('When set, GET /metrics requires Authorization: Bearer METRICS_TOKEN.', undefined, text),
-  DEFAULT_BUSINESS_NAME: variable('Name of the business created on first start of an empty database.', 'My business', text),
+  DEFAULT_BUSINESS_NAME: variable('Name of the business created on first start of an empty database.', 'My business', checked((value) => value.length > 0 && value.length <= 200, '1 to 200 characters')),
   DEFAULT_COUNTRY: variable('Country (ISO 3166-1 alpha-2) of businesses created without one.', 'US', checked(isCountryCode, 'an ISO 3166-1 alpha-2 code such as NL')),
   DEFAULT_CURRENCY: variable('Currency (ISO 4217) of businesses created without one.', 'USD', checked(isCurrencyCode, 'an ISO 4217 code such as EUR')),
   DEFAULT_TIMEZONE: variable('IANA timezone of businesses created without one.', 'UTC', checked(isTimeZone, 'an IANA time zone such as Europe/Amsterdam')),

@@ -76,6 +76,19 @@ export async function completeJob(db: Db, lease: Lease): Promise<boolean> {
 }
 
 /** Puts a failed job back in the queue until `runAt`. */
+/** Pushes a running job's lease forward while its handler still works; false once the lease is lost. */
+export async function extendLease(db: Db, lease: Lease, lockedUntil: number): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_until: lockedUntil })
+    .where('id', '=', lease.id)
+    .where('locked_by', '=', lease.workerId)
+    .where('attempts', '=', lease.attempt)
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function rescheduleJob(db: Db, lease: Lease, change: { runAt: number; error: string; now: number }): Promise<boolean> {
   const result = await db
     .updateTable('jobs')

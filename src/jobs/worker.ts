@@ -6,7 +6,7 @@ import type { CoreContext } from '../core/context.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { PermanentJobError, type Job, type JobHandlers, type JobInfo } from './job-handler.js';
 import { onJobEnqueued } from './job-queue.js';
-import { claimJobs, completeJob, markJobDead, rescheduleJob, type JobRow, type Lease } from './jobs.repository.js';
+import { claimJobs, completeJob, extendLease, markJobDead, rescheduleJob, type JobRow, type Lease } from './jobs.repository.js';
 
 /** Counters for metrics (src/observability attaches prom-client here). */
 export interface WorkerHooks {
@@ -23,7 +23,7 @@ export interface WorkerOptions {
   readonly concurrency: number;
   /** Wait between claims while no job is due. */
   readonly pollMs: number;
-  /** How long a claimed job stays reserved; a job still running after it may run twice. */
+  /** How long a claim holds without renewal; running jobs renew it, so only a dead worker's job is taken over. */
   readonly leaseMs: number;
   /** Unique among all workers sharing the database; at most 100 characters. */
   readonly workerId: string;
@@ -96,7 +96,7 @@ export class Worker {
     clearTimeout(timer);
   }
 
-  /** Jobs running now, for a gauge. */
+  /** Jobs this worker is running now. */
   get running(): number {
     return this.#inFlight.size;
   }
@@ -167,7 +167,7 @@ export class Worker {
       const handler = Object.hasOwn(this.handlers, row.kind) ? this.handlers[row.kind] : undefined;
       if (!handler) throw new PermanentJobError(`no handler is registered for job kind "${row.kind}"`);
       const job: Job = { ...info, payload: parsePayload(row.payload) };
-      await handler(job);
+      await this.#holdingLease(lease, () => handler(job));
     } catch (error) {
       await this.#fail(row, info, lease, error);
       return;
@@ -191,6 +191,27 @@ export class Worker {
     if (await this.#record(info, () => rescheduleJob(this.ctx.db, lease, { runAt: now + delay, error: message, now }))) {
       this.ctx.logger.info({ job: info, error: message, retryInMs: delay }, 'job failed; will retry');
       this.options.hooks?.onFailed?.(info, message);
+    }
+  }
+
+  /**
+   * Runs `work` while renewing the job's lease every third of its length, so a long job (an
+   * import, a large send) is never taken over by another worker while it still runs.
+   */
+  async #holdingLease(lease: Lease, work: () => Promise<void>): Promise<void> {
+    const { leaseMs } = this.options;
+    const renew = setInterval(() => {
+      extendLease(this.ctx.db, lease, this.ctx.clock.now() + leaseMs).then(
+        (held) => {
+          if (!held) this.ctx.logger.warn({ jobId: lease.id, workerId: lease.workerId }, 'job lease was lost while running');
+        },
+        (error: unknown) => this.ctx.logger.error({ err: error, jobId: lease.id }, 'could not renew job lease'),
+      );
+    }, Math.max(Math.floor(leaseMs / 3), 10));
+    try {
+      await work();
+    } finally {
+      clearInterval(renew);
     }
   }
 

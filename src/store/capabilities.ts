@@ -16,7 +16,11 @@ export interface Capabilities {
   serialColumn(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Integer type wide enough for epoch milliseconds and row ids. */
   readonly bigIntType: ColumnDataType;
+  /** Whether a driver error is a unique-index violation (a concurrent writer won). */
+  isUniqueViolation(error: unknown): boolean;
 }
+
+const codeOf = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined);
 
 export function capabilitiesOf(dialect: DialectName): Capabilities {
   if (dialect === 'postgres') {
@@ -26,6 +30,7 @@ export function capabilitiesOf(dialect: DialectName): Capabilities {
       serialType: 'bigserial',
       serialColumn: (column) => column.primaryKey(),
       bigIntType: 'bigint',
+      isUniqueViolation: (error) => codeOf(error) === '23505',
     };
   }
   return {
@@ -34,5 +39,6 @@ export function capabilitiesOf(dialect: DialectName): Capabilities {
     serialType: 'integer',
     serialColumn: (column) => column.primaryKey().autoIncrement(),
     bigIntType: 'integer',
+    isUniqueViolation: (error) => codeOf(error) === 'SQLITE_CONSTRAINT_UNIQUE',
   };
 }

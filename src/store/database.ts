@@ -13,6 +13,11 @@ export interface StoreOptions {
   readonly poolSize?: number;
   /** SQLite file name inside dataDir (tests use their own). */
   readonly sqliteFile?: string;
+  /**
+   * Told when PostgreSQL drops an idle pooled connection (a server restart, a failover): the
+   * pool replaces it, so this is news, not a failure. Without a listener it would end the process.
+   */
+  readonly onIdleConnectionError?: (error: Error) => void;
 }
 
 export interface Store {
@@ -27,7 +32,7 @@ const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 
 export function openStore(options: StoreOptions): Store {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.onIdleConnectionError) : openSqlite(options);
 }
 
 function openSqlite(options: StoreOptions): Store {
@@ -49,7 +54,7 @@ function openSqlite(options: StoreOptions): Store {
   };
 }
 
-function openPostgres(url: string, poolSize: number): Store {
+function openPostgres(url: string, poolSize: number, onIdleConnectionError: (error: Error) => void = () => undefined): Store {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -59,6 +64,7 @@ function openPostgres(url: string, poolSize: number): Store {
         oid === PG_INT8 ? (value: string) => Number(value) : oid === PG_NUMERIC ? (value: string) => value : pg.types.getTypeParser(oid, format),
     },
   });
+  pool.on('error', onIdleConnectionError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const location = new URL(url);
   location.password = location.password ? '***' : '';

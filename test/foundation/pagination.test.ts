@@ -29,7 +29,7 @@ describe('keyset pagination', () => {
 
   test('newest first, 25 by default, limit up to 100 and clamped above', async () => {
     assert.equal(all.length, 30);
-    const decoded = all.map((id) => t.ids.decode(id) ?? 0);
+    const decoded = all.map((id) => t.ids.decode('api_key', id) ?? 0);
     assert.deepEqual(decoded, [...decoded].sort((a, b) => b - a));
     assert.deepEqual(await page(''), all.slice(0, 25));
     assert.deepEqual(await page('?limit=1000'), all);
@@ -63,7 +63,13 @@ describe('keyset pagination', () => {
   });
 
   test('bad limits and forged cursors are 422 invalid', async () => {
-    for (const query of ['?limit=0', '?limit=-3', '?limit=abc', '?starting_after=notAnId!', '?ending_before=zzzzzzzz']) {
+    // Cursors no install alphabet can decode: too short, or characters outside [A-Za-z0-9].
+    // (An arbitrary 8-letter string such as 'zzzzzzzz' is a canonical id under ~1.5% of
+    // alphabets, and so is another kind's id: only one known not to decode here is used.)
+    const profileId = [1, 2, 3, 4, 5].map((n) => t.ids.encode('profile', n)).find((id) => t.ids.decode('api_key', id) === undefined);
+    assert.ok(profileId);
+    const cursors = ['?starting_after=notAnId!', '?ending_before=abc', '?starting_after=zzzz-zzz', `?ending_before=${profileId}`];
+    for (const query of ['?limit=0', '?limit=-3', '?limit=abc', ...cursors]) {
       const res = await t.app.inject({ url: `/v1/api_keys${query}`, headers: bearer(token) });
       assert.equal(res.statusCode, 422, query);
       assert.equal(res.json().errors[0].type, 'invalid');

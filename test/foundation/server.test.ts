@@ -67,7 +67,8 @@ describe('hellohub serve', () => {
 });
 
 describe('graceful shutdown of the HTTP app', () => {
-  test('closing lets a request in flight finish, then refuses new ones', async () => {
+  // fetch (undici) keeps connections alive by default: close() must not wait for them to idle out.
+  test('closing lets a request in flight finish, then refuses new ones, within 5 s', async () => {
     let entered!: () => void;
     const inHandler = new Promise<void>((resolve) => (entered = resolve));
     const t = await testApp({
@@ -79,13 +80,17 @@ describe('graceful shutdown of the HTTP app', () => {
         }),
     });
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    await (await fetch(`${address}/healthz`)).text(); // leaves an idle keep-alive connection
     const inFlight = fetch(`${address}/probe/slow`);
     await inHandler;
+    const closing = Date.now();
     const closed = t.close();
     const response = await inFlight;
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { done: true });
     await closed;
+    const closeMs = Date.now() - closing;
+    assert.ok(closeMs < 5_000, `closed after ${closeMs} ms`);
     await assert.rejects(fetch(`${address}/healthz`));
   });
 });

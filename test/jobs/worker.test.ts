@@ -252,3 +252,25 @@ describe('Worker.stop', () => {
     await worker.stop(100);
   });
 });
+
+describe('lease renewal', () => {
+  test('a job running longer than its lease is renewed, not taken over', async () => {
+    const { core, clock, outcomes, startWorker, add, row } = await setup();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    startWorker({ test: () => held }, { leaseMs: 60 });
+    const id = await add();
+    await until(async () => (await row(id))?.state === 'running', 5000, 'the job to start');
+    // Time passes well beyond the lease while the handler still works; the renewals keep
+    // moving locked_until ahead of the clock.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(50);
+      await sleep(40);
+    }
+    const stolen = await claimJobs(core.db, core.caps, { workerId: 'worker-b', now: clock.now(), leaseMs: 60, limit: 5 });
+    assert.deepEqual(stolen, [], 'no other worker takes a job whose lease is renewed');
+    release();
+    await until(() => outcomes.completed.length === 1, 5000, 'completion');
+    assert.equal(await row(id), undefined);
+  });
+});

@@ -20,12 +20,18 @@ export function tempDir(prefix = 'hellohub-test-'): string {
   return dir;
 }
 
+/** The run's database made by scripts/run-tests.mjs, which drops `<it>_*` after the run. */
+const RUN_DATABASE = /^hellohub_run_[0-9a-f]+$/;
+
 /**
  * A PostgreSQL database of its own next to TEST_DATABASE_URL's (needs CREATEDB), for tests
  * that must see the whole installation, such as workers, which claim every business's jobs.
+ * Named after the run's database, so the runner drops it even when the test is killed.
  */
 export async function createScratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `hellohub_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const base = new URL(baseUrl).pathname.slice(1);
+  const prefix = RUN_DATABASE.test(base) ? base : 'hellohub_test';
+  const name = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   await adminQuery(baseUrl, `CREATE DATABASE ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { apiKeyGuard } from '../http/authentication.js';
 import { basicPassword } from '../http/credentials.js';
 import { useSurfaceErrors } from '../http/error-handling.js';
+import { documentSurface } from '../http/openapi.js';
 import type { SurfaceDeps } from '../http/surface.js';
-import { hellocustomerProblem } from './errors.to-http.js';
+import { hellocustomerErrorEnvelope, hellocustomerProblem } from './errors.to-http.js';
 
 /**
  * The Hello Customer API, mounted at `/V1.0/{lang}/…`, authenticated with
@@ -12,5 +13,6 @@ import { hellocustomerProblem } from './errors.to-http.js';
  */
 export const hellocustomerSurface: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app, deps) => {
   useSurfaceErrors(app, hellocustomerProblem);
+  documentSurface(app, { security: 'basic', tag: 'Hello Customer', errorEnvelope: hellocustomerErrorEnvelope });
   app.addHook('onRequest', apiKeyGuard(deps.ctx, 'hellocustomer', basicPassword));
 };

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { apiKeyGuard } from '../http/authentication.js';
 import { queryToken } from '../http/credentials.js';
 import { useSurfaceErrors } from '../http/error-handling.js';
+import { documentSurface } from '../http/openapi.js';
 import type { SurfaceDeps } from '../http/surface.js';
-import { hellodialogProblem } from './errors.to-http.js';
+import { hellodialogErrorEnvelope, hellodialogProblem } from './errors.to-http.js';
 import { pingRoutes } from './ping.routes.js';
 
 /**
@@ -12,6 +13,7 @@ import { pingRoutes } from './ping.routes.js';
  */
 export const hellodialogSurface: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app, deps) => {
   useSurfaceErrors(app, hellodialogProblem);
+  documentSurface(app, { security: 'hellodialog', tag: 'Hellodialog', errorEnvelope: hellodialogErrorEnvelope });
   app.addHook('onRequest', apiKeyGuard(deps.ctx, 'hellodialog', queryToken));
   await app.register(pingRoutes, { ctx: deps.ctx, ids: deps.ids });
 };

@@ -33,7 +33,7 @@ const ApiKeyObject = Type.Object({
 
 function businessObject(business: Business, ids: PublicIds): Static<typeof BusinessObject> {
   return {
-    id: ids.encode(business.id),
+    id: ids.encode('business', business.id),
     type: 'business',
     name: business.name,
     public_id: business.publicId,
@@ -64,9 +64,9 @@ export const businessRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app
       },
     },
     async (request) => {
-      const page = await pageByKey(pageRequest(request.query, ids), (bounds) => listApiKeys(ctx, tenantOf(request).businessId, bounds));
-      const api_keys = page.items.map((key) => ({
-        id: ids.encode(key.id),
+      const page = await pageByKey(pageRequest(request.query, ids, 'api_key'), (bounds) => listApiKeys(ctx, tenantOf(request).businessId, bounds));
+      const api_keys = page.map((key) => ({
+        id: ids.encode('api_key', key.id),
         type: 'api_key' as const,
         prefix: key.prefix,
         name: key.name,

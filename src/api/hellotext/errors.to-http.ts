@@ -1,8 +1,9 @@
 import { assertNever, type DomainErrorCode } from '../../core/shared/errors.js';
+import { Type } from 'typebox';
 import type { HttpAnswer, Problem } from '../http/error-handling.js';
 import type { TransportErrorKind } from '../http/transport-errors.js';
 
-/** Hellotext's documented error types, plus `unauthorized`, `rate_limited` and `internal_error`. */
+/** Hellotext's documented error types, plus `unauthorized` and `internal_error`. */
 type HellotextErrorType =
   | 'parameter_missing'
   | 'parameter_invalid_empty'
@@ -15,7 +16,6 @@ type HellotextErrorType =
   | 'session_assigned_to_another_profile'
   | 'undefined_property'
   | 'unauthorized'
-  | 'rate_limited'
   | 'internal_error';
 
 function domain(code: DomainErrorCode): { status: number; type: HellotextErrorType } {
@@ -57,8 +57,6 @@ function transport(kind: TransportErrorKind): { status: number; type: HellotextE
       return { status: 415, type: 'invalid' };
     case 'route_not_found':
       return { status: 404, type: 'not_found' };
-    case 'rate_limited':
-      return { status: 429, type: 'rate_limited' };
     default:
       return assertNever(kind);
   }
@@ -77,7 +75,7 @@ export function hellotextProblem(problem: Problem): HttpAnswer {
     }
     case 'transport': {
       const { status, type } = transport(problem.error.kind);
-      const parameter = problem.error.kind === 'malformed_body' || problem.error.kind === 'body_too_large' ? 'body' : null;
+      const parameter = ['malformed_body', 'body_too_large', 'unsupported_media_type'].includes(problem.error.kind) ? 'body' : null;
       return envelope(status, type, problem.error.message, parameter);
     }
     case 'internal':
@@ -86,3 +84,8 @@ export function hellotextProblem(problem: Problem): HttpAnswer {
       return assertNever(problem);
   }
 }
+
+/** The envelope above, for the OpenAPI document. */
+export const hellotextErrorEnvelope = Type.Object({
+  errors: Type.Array(Type.Object({ type: Type.String(), message: Type.String(), parameter: Type.Union([Type.String(), Type.Null()]) })),
+});

@@ -2,6 +2,7 @@ import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import { authenticateApiKey, type Authenticated } from '../../core/business/api-keys.service.js';
 import type { Surface } from '../../core/business/surfaces.js';
+import { forBusiness, type TenantContext } from '../../core/shared/tenant.js';
 import { TransportError } from './transport-errors.js';
 
 declare module 'fastify' {
@@ -32,4 +33,9 @@ export function apiKeyGuard(
 export function tenantOf(request: FastifyRequest): Authenticated {
   if (!request.tenant) throw new Error('route registered outside an apiKeyGuard scope');
   return request.tenant;
+}
+
+/** The core context of the request's business. */
+export function tenantContext(ctx: CoreContext, request: FastifyRequest): TenantContext {
+  return forBusiness(ctx, tenantOf(request).businessId);
 }

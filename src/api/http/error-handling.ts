@@ -35,20 +35,17 @@ function fromValidation(issues: readonly ValidationIssue[], context: string | un
   return new DomainError('invalid', `The value ${first?.message ?? 'is not valid'}.`, parameter);
 }
 
-function isFastifyError(error: unknown): error is FastifyError {
-  return error instanceof Error;
+/** A schema violation as Fastify raises it: its `validation` holds Ajv's issues. */
+function isValidationError(error: unknown): error is Pick<FastifyError, 'validationContext'> & { validation: ValidationIssue[] } {
+  return error instanceof Error && 'validation' in error && Array.isArray(error.validation);
 }
 
 export function classify(error: unknown, request: FastifyRequest): Problem {
   if (error instanceof DomainError) return { kind: 'domain', error };
   if (error instanceof TransportError) return { kind: 'transport', error };
-  if (isFastifyError(error)) {
-    if (Array.isArray(error.validation)) {
-      return { kind: 'domain', error: fromValidation(error.validation as ValidationIssue[], error.validationContext) };
-    }
-    const transport = transportErrorFromFastify(error);
-    if (transport) return { kind: 'transport', error: transport };
-  }
+  if (isValidationError(error)) return { kind: 'domain', error: fromValidation(error.validation, error.validationContext) };
+  const transport = error instanceof Error ? transportErrorFromFastify(error) : undefined;
+  if (transport) return { kind: 'transport', error: transport };
   return { kind: 'internal', requestId: String(request.id) };
 }
 

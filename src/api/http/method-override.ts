@@ -10,9 +10,16 @@ const OVERRIDABLE = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
  */
 export function applyMethodOverride(req: IncomingMessage): string {
   const url = req.url ?? '/';
-  if (!url.startsWith('/api/') || /^\/api\/v\d+(\/|$|\?)/.test(url)) return url;
   const query = url.indexOf('?');
   if (query === -1) return url;
+  // The router matches decoded paths: `/api/%761/…` is eSputnik's `/api/v1/…`.
+  let path: string;
+  try {
+    path = decodeURIComponent(url.slice(0, query));
+  } catch {
+    return url;
+  }
+  if (!path.startsWith('/api/') || /^\/api\/v\d+(\/|$)/.test(path)) return url;
   const requested = new URLSearchParams(url.slice(query + 1)).get('method')?.toUpperCase();
   if (requested && OVERRIDABLE.has(requested)) req.method = requested;
   return url;

@@ -7,26 +7,36 @@ const ids = new PublicIds(alphabet);
 
 test('ids are 8 opaque characters that decode back', () => {
   for (const n of [1, 2, 25, 1000, 123_456_789, 2 ** 40]) {
-    const id = ids.encode(n);
-    assert.equal(id.length >= 8, true);
+    const id = ids.encode('profile', n);
+    assert.ok(id.length >= 8);
     assert.match(id, /^[A-Za-z0-9]+$/);
-    assert.equal(ids.decode(id), n);
+    assert.equal(ids.decode('profile', id), n);
   }
-  assert.equal(ids.encode(42).length, 8);
-  assert.notEqual(ids.encode(1).slice(0, 4), ids.encode(2).slice(0, 4), 'neighbours do not look alike');
+  assert.equal(ids.encode('profile', 42).length, 8);
+  assert.notEqual(ids.encode('profile', 1).slice(0, 4), ids.encode('profile', 2).slice(0, 4), 'neighbours do not look alike');
+});
+
+test("one kind's id is not another kind's", () => {
+  const profile = ids.encode('profile', 7);
+  assert.notEqual(ids.encode('list', 7), profile);
+  assert.notEqual(ids.decode('list', profile), 7);
+  let misread = 0;
+  for (let n = 1; n <= 2000; n++) if (ids.decode('list', ids.encode('profile', n)) !== undefined) misread++;
+  assert.ok(misread < 40, `${misread} of 2000 profile ids also read as list ids`);
 });
 
 test('another installation reads the same id differently', () => {
   const other = new PublicIds([...alphabet].reverse().join(''));
-  assert.notEqual(other.encode(42), ids.encode(42));
+  assert.notEqual(other.encode('profile', 42), ids.encode('profile', 42));
 });
 
 test('forged, malformed and non-canonical ids decode to undefined', () => {
-  const real = ids.encode(42);
+  const real = ids.encode('profile', 42);
   const flipped = real.slice(0, -1) + (real.endsWith('k') ? 'X' : 'k');
   for (const forged of ['', 'short', '!!!!!!!!', 'BvYeyVYz', flipped, real + real, 'x'.repeat(200), '../../etc', '12345678']) {
-    const decoded = ids.decode(forged);
-    assert.ok(decoded === undefined || ids.encode(decoded) === forged, `${forged} is rejected or canonical`);
+    const decoded = ids.decode('profile', forged);
+    assert.ok(decoded === undefined || ids.encode('profile', decoded) === forged, `${forged} is rejected or canonical`);
     if (forged !== real) assert.notEqual(decoded, 42);
   }
+  assert.throws(() => ids.require('profile', 'nonsense', 'Profile'), /Profile was not found/);
 });

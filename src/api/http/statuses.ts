@@ -2,30 +2,7 @@ import { assertNever, type DomainErrorCode } from '../../core/shared/errors.js';
 import type { Problem } from './error-handling.js';
 import type { TransportErrorKind } from './transport-errors.js';
 
-/**
- * Plain REST statuses for the surfaces whose documents name no finer mapping (Hellodialog,
- * Hello Customer, eSputnik). Hellotext documents its own and keeps its own switch.
- */
-export function restStatusOfDomain(code: DomainErrorCode): number {
-  switch (code) {
-    case 'missing':
-    case 'empty':
-    case 'invalid':
-    case 'object_invalid':
-    case 'ambiguous':
-    case 'undefined_property':
-      return 400;
-    case 'not_found':
-      return 404;
-    case 'not_unique':
-    case 'not_allowed':
-    case 'session_assigned_to_another_profile':
-      return 409;
-    default:
-      return assertNever(code);
-  }
-}
-
+/** Transport failures have the same HTTP meaning on every surface. */
 export function statusOfTransport(kind: TransportErrorKind): number {
   switch (kind) {
     case 'unauthorized':
@@ -38,20 +15,21 @@ export function statusOfTransport(kind: TransportErrorKind): number {
       return 415;
     case 'route_not_found':
       return 404;
-    case 'rate_limited':
-      return 429;
     default:
       return assertNever(kind);
   }
 }
 
-/** The status and client-facing message of any problem, for the simple envelopes. */
-export function plainProblem(problem: Problem): { status: number; message: string } {
+/**
+ * Status and client-facing message of a problem for the envelopes that carry a plain message;
+ * each surface passes its own exhaustive mapping of the domain codes.
+ */
+export function plainProblem(problem: Problem, statusOfDomain: (code: DomainErrorCode) => number): { status: number; message: string } {
   switch (problem.kind) {
     case 'domain': {
       const { error } = problem;
       const about = error.parameter ? ` (${error.parameter})` : '';
-      return { status: restStatusOfDomain(error.code), message: error.message + about };
+      return { status: statusOfDomain(error.code), message: error.message + about };
     }
     case 'transport':
       return { status: statusOfTransport(problem.error.kind), message: problem.error.message };
@@ -59,5 +37,26 @@ export function plainProblem(problem: Problem): { status: number; message: strin
       return { status: 500, message: `Something went wrong. Request id: ${problem.requestId}.` };
     default:
       return assertNever(problem);
+  }
+}
+
+/** Outside the four surfaces (health, metrics, docs): plain REST statuses. */
+export function restStatusOf(code: DomainErrorCode): number {
+  switch (code) {
+    case 'not_found':
+      return 404;
+    case 'not_unique':
+    case 'not_allowed':
+    case 'session_assigned_to_another_profile':
+      return 409;
+    case 'missing':
+    case 'empty':
+    case 'invalid':
+    case 'object_invalid':
+    case 'ambiguous':
+    case 'undefined_property':
+      return 422;
+    default:
+      return assertNever(code);
   }
 }

@@ -7,8 +7,7 @@ export type TransportErrorKind =
   | 'malformed_body'
   | 'body_too_large'
   | 'unsupported_media_type'
-  | 'route_not_found'
-  | 'rate_limited';
+  | 'route_not_found';
 
 export class TransportError extends Error {
   constructor(

@@ -18,6 +18,19 @@ export function insertList(tenant: TenantDb, name: string, nameKey: string, at: 
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * The list with this name, created when missing. A concurrent creator of the same name wins
+ * quietly: its list is the one returned.
+ */
+export async function ensureList(tenant: TenantDb, name: string, nameKey: string, at: number): Promise<ListRow> {
+  await tenant.db
+    .insertInto('lists')
+    .values({ business_id: tenant.businessId, name, name_key: nameKey, created_at: at, updated_at: at })
+    .onConflict((oc) => oc.columns(['business_id', 'name_key']).doNothing())
+    .execute();
+  return tenant.selectFrom('lists').selectAll().where('name_key', '=', nameKey).executeTakeFirstOrThrow();
+}
+
 export function findList(tenant: TenantDb, id: number): Promise<ListRow | undefined> {
   return tenant.selectFrom('lists').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -34,7 +47,7 @@ export function findListsByNames(tenant: TenantDb, nameKeys: readonly string[]):
 /** Newest first; `prefix` (lower-case) keeps lists whose name starts with it. */
 export function pageOfLists(tenant: TenantDb, bounds: KeyBounds, prefix?: string): Promise<ListRow[]> {
   let query = tenant.selectFrom('lists').selectAll();
-  if (prefix) query = query.where(sql<boolean>`name_key like ${escapeLike(prefix) + '%'} escape '\'`);
+  if (prefix) query = query.where(sql<boolean>`name_key like ${escapeLike(prefix) + '%'} escape '\\'`);
   return withKeyBounds(query, 'id', bounds).execute();
 }
 

@@ -1,12 +1,13 @@
 import type { KeyBounds } from '../shared/pagination.js';
 import { epochSeconds } from '../shared/clock.js';
-import { DomainError, notFound } from '../shared/errors.js';
+import { DomainError, notFound, refusingDuplicates } from '../shared/errors.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import { findProfile } from './profiles.repository.js';
 import { recordActivity } from './activity.service.js';
 import {
   addMember,
   deleteListRow,
+  ensureList,
   findList,
   findListByName,
   findListsByNames,
@@ -62,7 +63,8 @@ export async function createList(ctx: TenantContext, input: { name?: string | un
   const name = checkedName(input.name);
   return inTransaction(ctx, async (trx) => {
     await assertNameFree(trx, name);
-    return toList(await insertList(trx.tenant, name, listNameKey(name), epochSeconds(ctx.clock)));
+    const insert = () => insertList(trx.tenant, name, listNameKey(name), epochSeconds(ctx.clock));
+    return toList(await refusingDuplicates(ctx.caps, 'name', `A list named "${name}" already exists.`, insert));
   });
 }
 
@@ -75,7 +77,8 @@ export async function renameExistingList(ctx: TenantContext, ref: ListRef, input
   return inTransaction(ctx, async (trx) => {
     const row = await resolveList(trx, ref);
     await assertNameFree(trx, name, row.id);
-    await renameList(trx.tenant, row.id, name, listNameKey(name), epochSeconds(ctx.clock));
+    const rename = () => renameList(trx.tenant, row.id, name, listNameKey(name), epochSeconds(ctx.clock));
+    await refusingDuplicates(ctx.caps, 'name', `A list named "${name}" already exists.`, rename);
     return { ...toList(row), name };
   });
 }
@@ -121,15 +124,17 @@ export async function removeProfileFromList(ctx: TenantContext, ref: ListRef, pr
  * Runs inside the caller's transaction.
  */
 export async function setProfileLists(ctx: TenantContext, profileId: number, names: readonly string[], options: { createMissing: boolean; replace: boolean }): Promise<void> {
-  const wanted = [...new Map(names.map((name) => [listNameKey(name), name.trim()] as const)).entries()].filter(([key]) => key !== '');
+  // The first spelling of a name given twice (in any case) is the one a new list gets.
+  const wanted = new Map<string, string>();
+  for (const name of names) if (listNameKey(name) !== '' && !wanted.has(listNameKey(name))) wanted.set(listNameKey(name), name.trim());
   const now = epochSeconds(ctx.clock);
   if (options.replace) await removeFromAllLists(ctx.tenant, profileId);
-  const existing = new Map((await findListsByNames(ctx.tenant, wanted.map(([key]) => key))).map((row) => [row.name_key, row]));
+  const existing = new Map((await findListsByNames(ctx.tenant, [...wanted.keys()])).map((row) => [row.name_key, row]));
   for (const [key, name] of wanted) {
     let list = existing.get(key);
     if (!list) {
       if (!options.createMissing) throw notFound(`List "${name}"`, 'lists');
-      list = await insertList(ctx.tenant, checkedName(name), key, now);
+      list = await ensureList(ctx.tenant, checkedName(name), key, now);
     }
     await addMember(ctx.tenant, list.id, profileId, now);
   }

@@ -68,11 +68,6 @@ export async function maxPosition(tenant: TenantDb, scopeId: number, kinds: read
 
 // Values
 
-export function valuesOfProfiles(tenant: TenantDb, profileIds: readonly number[]): Promise<PropertyValueRow[]> {
-  if (profileIds.length === 0) return Promise.resolve([]);
-  return tenant.selectFrom('property_values').selectAll().where('profile_id', 'in', profileIds).execute();
-}
-
 export function findValue(tenant: TenantDb, propertyId: number, profileId: number): Promise<PropertyValueRow | undefined> {
   return tenant.selectFrom('property_values').selectAll().where('property_id', '=', propertyId).where('profile_id', '=', profileId).executeTakeFirst();
 }
@@ -105,23 +100,14 @@ export async function setVerified(tenant: TenantDb, valueId: number, verified: 0
   await tenant.updateTable('property_values').set({ verified, updated_at: at }).where('id', '=', valueId).execute();
 }
 
-/** Values held by more than one profile: what blocks turning a property unique. */
-export function duplicateValues(tenant: TenantDb, propertyIds: readonly number[]): Promise<Array<{ search_text: string; holders: number }>> {
-  return tenant
-    .selectFrom('property_values')
-    .select(['search_text', (eb) => eb.fn.count<number>('profile_id').distinct().as('holders')])
-    .where('property_id', 'in', propertyIds)
-    .groupBy('search_text')
-    .having((eb) => eb.fn.count('profile_id').distinct(), '>', 1)
-    .limit(5)
-    .execute();
+export function valuesOfProperty(tenant: TenantDb, propertyId: number): Promise<Array<{ id: number; profile_id: number; value: string }>> {
+  return tenant.selectFrom('property_values').select(['id', 'profile_id', 'value']).where('property_id', '=', propertyId).execute();
 }
 
-/** Sets (or clears, with null group) the unique key of every value of a property. */
-export async function rekeyValues(tenant: TenantDb, propertyId: number, group: string | null): Promise<void> {
-  await tenant
-    .updateTable('property_values')
-    .set({ unique_key: group === null ? null : sql<string>`${group} || ':' || search_text` })
-    .where('property_id', '=', propertyId)
-    .execute();
+export async function setUniqueKey(tenant: TenantDb, valueId: number, key: string | null): Promise<void> {
+  await tenant.updateTable('property_values').set({ unique_key: key }).where('id', '=', valueId).execute();
+}
+
+export async function clearUniqueKeys(tenant: TenantDb, propertyId: number): Promise<void> {
+  await tenant.updateTable('property_values').set({ unique_key: null }).where('property_id', '=', propertyId).execute();
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ApiKeysTable, Database } from '../../store/tables.js';
 import { withKeyBounds, type KeyBounds } from '../shared/pagination.js';
 
@@ -19,8 +19,14 @@ export function listApiKeysOfBusiness(db: Db, businessId: number, bounds?: KeyBo
   return (bounds ? withKeyBounds(query, 'id', bounds) : query.orderBy('id', 'desc')).execute();
 }
 
-export function findApiKeysByPrefix(db: Db, prefix: string): Promise<ApiKeyRow[]> {
-  return db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).execute();
+/** Keys whose visible prefix starts with `start`: substr, not LIKE, whose `_` wildcard keys contain. */
+export function findApiKeysByPrefix(db: Db, start: string): Promise<ApiKeyRow[]> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where(sql<boolean>`substr(prefix, 1, ${start.length}) = ${start}`)
+    .limit(10)
+    .execute();
 }
 
 export async function markApiKeyRevoked(db: Db, id: number, at: number): Promise<void> {

@@ -43,7 +43,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
     id: row.id,
     businessId: row.business_id,
     prefix: row.prefix,
-    surfaces: row.surfaces ? (row.surfaces.split(',').filter(isSurface) as Surface[]) : undefined,
+    surfaces: row.surfaces ? row.surfaces.split(',').filter(isSurface) : undefined,
     name: row.name,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
@@ -80,15 +80,29 @@ export async function listApiKeys(ctx: CoreContext, businessId: number, bounds?:
   return (await listApiKeysOfBusiness(ctx.db, businessId, bounds)).map(toApiKey);
 }
 
-/** Revokes the one key with this visible prefix (with or without the `hh_` mark). */
-export async function revokeApiKey(ctx: CoreContext, prefix: string): Promise<ApiKey> {
-  const normalised = prefix.startsWith(KEY_MARK) ? prefix : KEY_MARK + prefix;
-  const matches = await findApiKeysByPrefix(ctx.db, normalised.slice(0, PREFIX_LENGTH));
-  if (matches.length === 0) throw notFound('API key', 'prefix');
-  if (matches.length > 1) throw new DomainError('ambiguous', `${matches.length} keys start with ${normalised}; revoke them one by one from the dashboard.`, 'prefix');
-  const [row] = matches as [ApiKeyRow];
-  await markApiKeyRevoked(ctx.db, row.id, epochSeconds(ctx.clock));
-  return toApiKey({ ...row, revoked_at: row.revoked_at ?? epochSeconds(ctx.clock) });
+/**
+ * Revokes one key, named by its whole value or by the start of its visible prefix (with or
+ * without `hh_`, at least 4 characters after it). A start that several keys share is refused
+ * as ambiguous: give more characters, or the whole key. Revoking a revoked key is refused.
+ */
+export async function revokeApiKey(ctx: CoreContext, given: string): Promise<ApiKey> {
+  const text = given.trim();
+  const marked = text.startsWith(KEY_MARK) ? text : KEY_MARK + text;
+  let row: ApiKeyRow | undefined;
+  if (marked.length > PREFIX_LENGTH) {
+    // Longer than a prefix: only the whole key names a key; anything else matches none.
+    row = await findApiKeyByHash(ctx.db, hashToken(marked));
+  } else {
+    if (marked.length < KEY_MARK.length + 4) throw invalid('prefix', 'Give at least 4 characters of the key after hh_.');
+    const matches = await findApiKeysByPrefix(ctx.db, marked);
+    if (matches.length > 1) throw new DomainError('ambiguous', `${matches.length} keys start with ${marked}: give more characters, or the whole key.`, 'prefix');
+    row = matches[0];
+  }
+  if (!row) throw notFound('API key', 'prefix');
+  if (row.revoked_at !== null) throw new DomainError('not_allowed', `The key ${row.prefix}… was already revoked.`, 'prefix');
+  const at = epochSeconds(ctx.clock);
+  await markApiKeyRevoked(ctx.db, row.id, at);
+  return toApiKey({ ...row, revoked_at: at });
 }
 
 export interface Authenticated {

@@ -12,7 +12,7 @@ describe('API keys', () => {
 
   before(async () => {
     core = await testCore();
-    businessId = (await createBusiness(core, { name: 'Keys Inc', country: 'nl', currency: 'eur' })).id;
+    businessId = (await createBusiness(core, { name: 'Keys Inc', country: 'nl', currency: 'eur' })).business.id;
   });
   after(() => core.dispose());
 
@@ -48,6 +48,21 @@ describe('API keys', () => {
     const listed = (await listApiKeys(core, businessId)).find((k) => k.id === key.id);
     assert.ok(listed?.revokedAt);
     await assert.rejects(revokeApiKey(core, 'hh_zzzzzzzz'), (e: unknown) => e instanceof DomainError && e.code === 'not_found');
+    await assert.rejects(revokeApiKey(core, key.prefix), (e: unknown) => e instanceof DomainError && e.code === 'not_allowed', 'already revoked');
+  });
+
+  test('revoke takes the whole key or the start of its prefix, nothing else', async () => {
+    const key = await createApiKey(core, { businessId });
+    await assert.rejects(revokeApiKey(core, `${key.prefix}XYZ-not-the-key`), (e: unknown) => e instanceof DomainError && e.code === 'not_found');
+    await assert.rejects(revokeApiKey(core, 'hh_ab'), (e: unknown) => e instanceof DomainError && e.code === 'invalid');
+    assert.ok(await authenticateApiKey(core, key.token, 'hellotext'), 'still live');
+    const revoked = await revokeApiKey(core, key.token);
+    assert.equal(revoked.id, key.id);
+    assert.equal(await authenticateApiKey(core, key.token, 'hellotext'), undefined);
+
+    const other = await createApiKey(core, { businessId });
+    await revokeApiKey(core, other.prefix.slice(0, 9));
+    assert.equal(await authenticateApiKey(core, other.token, 'hellotext'), undefined, 'a unique shorter start is enough');
   });
 
   test('a key for a business that does not exist is refused', async () => {

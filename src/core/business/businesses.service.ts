@@ -2,9 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { CoreContext } from '../context.js';
 import { epochSeconds } from '../shared/clock.js';
 import { DomainError, invalid, missing, notFound } from '../shared/errors.js';
-import { countBusinesses, findBusinessById, findBusinessByPublicId, insertBusiness, listBusinessRows, type BusinessRow } from './businesses.repository.js';
+import { countBusinesses, findBusinessById, insertBusiness, listBusinessRows, type BusinessRow } from './businesses.repository.js';
 import { isCountryCode, isCurrencyCode, isTimeZone } from './locale.js';
 import { createApiKey, type CreatedApiKey } from './api-keys.service.js';
+import { createDefaultProperties } from '../audience/properties.service.js';
+import { forBusiness } from '../shared/tenant.js';
 
 export interface Business {
   readonly id: number;
@@ -64,28 +66,23 @@ function validated(ctx: CoreContext, input: CreateBusinessInput) {
   return { name, email, country, currency, timezone };
 }
 
-export async function createBusiness(ctx: CoreContext, input: CreateBusinessInput): Promise<Business> {
+/** A business with its default properties and its first API key, in one transaction. */
+export async function createBusiness(ctx: CoreContext, input: CreateBusinessInput): Promise<{ business: Business; key: CreatedApiKey }> {
   if (input.name === undefined) throw missing('name');
   const fields = validated(ctx, input);
   const now = epochSeconds(ctx.clock);
-  const row = await insertBusiness(ctx.db, {
-    ...fields,
-    uuid: randomUUID(),
-    public_id: newPublicId(),
-    created_at: now,
-    updated_at: now,
-  });
-  return toBusiness(row);
+  const create = async (db: CoreContext['db']) => {
+    const row = await insertBusiness(db, { ...fields, uuid: randomUUID(), public_id: newPublicId(), created_at: now, updated_at: now });
+    const inTransaction = { ...ctx, db };
+    await createDefaultProperties(forBusiness(inTransaction, row.id));
+    const key = await createApiKey(inTransaction, { businessId: row.id, name: 'default' });
+    return { business: toBusiness(row), key };
+  };
+  return ctx.db.isTransaction ? create(ctx.db) : ctx.db.transaction().execute(create);
 }
 
 export async function getBusiness(ctx: CoreContext, id: number): Promise<Business> {
   const row = await findBusinessById(ctx.db, id);
-  if (!row) throw notFound('Business');
-  return toBusiness(row);
-}
-
-export async function getBusinessByPublicId(ctx: CoreContext, publicId: string): Promise<Business> {
-  const row = await findBusinessByPublicId(ctx.db, publicId);
   if (!row) throw notFound('Business');
   return toBusiness(row);
 }
@@ -109,9 +106,6 @@ export async function ensureDefaultBusiness(ctx: CoreContext): Promise<{ busines
       .returning('key')
       .executeTakeFirst();
     if (!claimed) return undefined;
-    const inTransaction = { ...ctx, db: trx };
-    const business = await createBusiness(inTransaction, { name: ctx.config.DEFAULT_BUSINESS_NAME });
-    const key = await createApiKey(inTransaction, { businessId: business.id, name: 'default' });
-    return { business, key };
+    return createBusiness({ ...ctx, db: trx }, { name: ctx.config.DEFAULT_BUSINESS_NAME });
   });
 }

@@ -1,11 +1,13 @@
 /** Validators of the locale settings a business carries, shared by config and core. */
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+import { getCountry } from 'countries-and-timezones';
+
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 /** ISO 3166-1 alpha-2, upper case. */
 export function isCountryCode(value: string): boolean {
-  return /^[A-Z]{2}$/.test(value) && regionNames.of(value) !== undefined;
+  // Intl.DisplayNames also names user-assigned codes (ZZ, XA): the ISO list does not.
+  return /^[A-Z]{2}$/.test(value) && getCountry(value) !== null;
 }
 
 /** ISO 4217, upper case. */

@@ -41,6 +41,19 @@ export const notFound = (what: string, parameter = 'id') => new DomainError('not
 export const invalid = (parameter: string, message: string) => new DomainError('invalid', message, parameter);
 export const missing = (parameter: string) => new DomainError('missing', 'This parameter is required.', parameter);
 
+/**
+ * Runs a write that a unique index guards; when a concurrent writer got there first, the
+ * database's refusal becomes the same `not_unique` the checks before it would have given.
+ */
+export async function refusingDuplicates<T>(caps: { isUniqueViolation(error: unknown): boolean }, parameter: string, message: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (caps.isUniqueViolation(error)) throw new DomainError('not_unique', message, parameter);
+    throw error;
+  }
+}
+
 /** For exhaustive switches: the compiler proves this is never reached. */
 export function assertNever(value: never): never {
   throw new Error(`unhandled case: ${String(value)}`);

@@ -13,12 +13,6 @@ export interface PageRequest {
   readonly endingBefore?: number | undefined;
 }
 
-export interface Page<T> {
-  readonly items: T[];
-  /** More rows exist past the end of this page in the direction it was read. */
-  readonly hasMore: boolean;
-}
-
 /** What a repository applies to its query: `key < below`, `key > above`, order, and limit. */
 export interface KeyBounds {
   readonly below: number | undefined;
@@ -30,7 +24,8 @@ export interface KeyBounds {
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 
-export async function pageByKey<T>(page: PageRequest, fetch: (bounds: KeyBounds) => Promise<T[]>): Promise<Page<T>> {
+/** One page, newest first. */
+export async function pageByKey<T>(page: PageRequest, fetch: (bounds: KeyBounds) => Promise<T[]>): Promise<T[]> {
   // Reading towards newer rows (ending_before alone) walks up from the bound so the page is
   // the rows right next to it, then turns the page round to keep newest first.
   const upward = page.endingBefore !== undefined && page.startingAfter === undefined;
@@ -38,11 +33,9 @@ export async function pageByKey<T>(page: PageRequest, fetch: (bounds: KeyBounds)
     below: page.startingAfter,
     above: page.endingBefore,
     order: upward ? 'asc' : 'desc',
-    limit: page.limit + 1,
+    limit: page.limit,
   });
-  const hasMore = rows.length > page.limit;
-  const items = rows.slice(0, page.limit);
-  return { items: upward ? items.reverse() : items, hasMore };
+  return upward ? rows.reverse() : rows;
 }
 
 /** Applies key bounds, order and limit to a repository's query on its integer key `column`. */

@@ -12,14 +12,17 @@ before(async () => {
 after(() => core.dispose());
 
 test('a TenantDb reads, changes and deletes only its own business rows', async () => {
-  const a = await createBusiness(core, { name: 'A' });
-  const b = await createBusiness(core, { name: 'B' });
-  const keyA = await createApiKey(core, { businessId: a.id, name: 'a' });
+  const { business: a } = await createBusiness(core, { name: 'A' });
+  const { business: b } = await createBusiness(core, { name: 'B' });
+  await createApiKey(core, { businessId: a.id, name: 'a' });
   const keyB = await createApiKey(core, { businessId: b.id, name: 'b' });
   const asA = new TenantDb(core.db, a.id);
 
-  const seen = await asA.selectFrom('api_keys').select(['id', 'name']).execute();
-  assert.deepEqual(seen, [{ id: keyA.id, name: 'a' }]);
+  const seen = await asA.selectFrom('api_keys').select(['business_id', 'name']).orderBy('id').execute();
+  assert.deepEqual(seen, [
+    { business_id: a.id, name: 'default' },
+    { business_id: a.id, name: 'a' },
+  ]);
   assert.equal(await asA.selectFrom('api_keys').selectAll().where('id', '=', keyB.id).executeTakeFirst(), undefined);
 
   await asA.updateTable('api_keys').set({ name: 'renamed' }).execute();
@@ -32,5 +35,5 @@ test('a TenantDb reads, changes and deletes only its own business rows', async (
     await tenant.deleteFrom('api_keys').execute();
   });
   assert.equal((await asA.selectFrom('api_keys').selectAll().execute()).length, 0);
-  assert.equal((await new TenantDb(core.db, b.id).selectFrom('api_keys').selectAll().execute()).length, 1);
+  assert.equal((await new TenantDb(core.db, b.id).selectFrom('api_keys').selectAll().execute()).length, 2);
 });

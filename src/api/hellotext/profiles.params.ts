@@ -1,0 +1,125 @@
+import { DomainError, invalid } from '../../core/shared/errors.js';
+import type { ContactKind, ContactWrite, PropertyWrite } from '../../core/audience/profile-changes.js';
+import type { CreateProfileInput, ProfileInput } from '../../core/audience/profiles.service.js';
+import type { PublicIds } from '../http/public-ids.js';
+
+/**
+ * Maps Hellotext's profile parameters onto the core's profile input. The same object arrives
+ * from JSON and from bracket-notation forms, so scalars may be strings either way.
+ */
+
+type Body = Record<string, unknown>;
+
+const CONTACT_PARAMETERS: ReadonlyArray<readonly [string, ContactKind]> = [
+  ['email', 'email'],
+  ['phone', 'phone'],
+  ['address', 'address'],
+];
+
+/** Keys of an address value; an `address` hash made only of these is the default address. */
+const ADDRESS_FIELDS = new Set(['suggest', 'street', 'postal_code', 'city', 'region', 'subregion', 'country', 'latitude', 'longitude', 'notes']);
+
+/** Parameters with a meaning of their own; any other top-level key may name a property. */
+const KNOWN = new Set([
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'address',
+  'new_default_email',
+  'new_default_phone',
+  'new_default_address',
+  'property',
+  'property_by_id',
+  'lists',
+  'subscribe',
+  'timezone',
+  'language',
+  'reference',
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(body: Body, key: string): string | null | undefined {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  throw invalid(key, 'Expected a string.');
+}
+
+export function booleanParameter(value: unknown, parameter: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === true || value === 'true' || value === '1' || value === 1) return true;
+  if (value === false || value === 'false' || value === '0' || value === 0) return false;
+  throw invalid(parameter, 'Expected true or false.');
+}
+
+function contactWrites(body: Body, ids: PublicIds): ContactWrite[] {
+  const writes: ContactWrite[] = [];
+  for (const [parameter, kind] of CONTACT_PARAMETERS) {
+    const value = body[parameter];
+    const isDefaultAddress = kind === 'address' && isRecord(value) && Object.keys(value).every((key) => ADDRESS_FIELDS.has(key));
+    if (isRecord(value) && !isDefaultAddress) {
+      for (const [key, keyed] of Object.entries(value)) {
+        writes.push({ kind, target: { by: 'key', key, id: ids.decode('property', key) }, value: keyed, parameter: `${parameter}[${key}]` });
+      }
+    } else if (value !== undefined) {
+      writes.push({ kind, target: { by: 'default' }, value, parameter });
+    }
+    const replacement = body[`new_default_${parameter}`];
+    if (replacement !== undefined) writes.push({ kind, target: { by: 'new_default' }, value: replacement, parameter: `new_default_${parameter}` });
+  }
+  return writes;
+}
+
+function propertyWrites(body: Body, ids: PublicIds): PropertyWrite[] {
+  const writes: PropertyWrite[] = [];
+  const byName = body.property;
+  if (byName !== undefined) {
+    if (!isRecord(byName)) throw invalid('property', 'Expected property[Name]=value.');
+    for (const [name, value] of Object.entries(byName)) writes.push({ target: { by: 'name', name }, value, parameter: `property[${name}]` });
+  }
+  const byId = body.property_by_id;
+  if (byId !== undefined) {
+    if (!isRecord(byId)) throw invalid('property_by_id', 'Expected property_by_id[ID]=value.');
+    for (const [key, value] of Object.entries(byId)) writes.push({ target: { by: 'id', id: ids.decode('property', key), key }, value, parameter: `property_by_id[${key}]` });
+  }
+  // The spec's own example updates `gender=male` at the top level: other keys may name
+  // properties, and are ignored when they do not.
+  for (const [name, value] of Object.entries(body)) {
+    if (!KNOWN.has(name)) writes.push({ target: { by: 'name', name }, value, parameter: name, ifDefined: true });
+  }
+  return writes;
+}
+
+function listNames(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined;
+  if (!items || !items.every((item) => typeof item === 'string' || typeof item === 'number')) {
+    throw invalid('lists', 'Expected an array of list names.');
+  }
+  return items.map(String).filter((name) => name.trim() !== '');
+}
+
+/** The profile input of a create or update body. */
+export function profileInput(body: unknown, ids: PublicIds): ProfileInput {
+  if (!isRecord(body)) throw new DomainError('invalid', 'Expected an object of profile parameters.', 'body');
+  return {
+    firstName: text(body, 'first_name'),
+    lastName: text(body, 'last_name'),
+    timezone: text(body, 'timezone'),
+    language: text(body, 'language'),
+    externalId: text(body, 'reference'),
+    contacts: contactWrites(body, ids),
+    properties: propertyWrites(body, ids),
+    lists: listNames(body.lists),
+  };
+}
+
+export function createProfileInput(body: unknown, ids: PublicIds): CreateProfileInput {
+  const input = profileInput(body, ids);
+  return { ...input, subscribe: booleanParameter(isRecord(body) ? body.subscribe : undefined, 'subscribe') };
+}

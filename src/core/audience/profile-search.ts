@@ -1,0 +1,88 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { findBusinessById } from '../business/businesses.repository.js';
+import { invalid } from '../shared/errors.js';
+import type { PageRequest } from '../shared/pagination.js';
+import type { TenantContext } from '../shared/tenant.js';
+import { hydrateProfiles, type Profile } from './profile.model.js';
+import { findProfile, type ProfileRow } from './profiles.repository.js';
+import { parsePropertyValue } from './property-values.js';
+
+export const PROFILE_ORDERS = ['activity', 'alphabetically', 'created_at'] as const;
+export type ProfileOrder = (typeof PROFILE_ORDERS)[number];
+
+export interface ProfileSearch {
+  readonly email?: string | undefined;
+  readonly phone?: string | undefined;
+  readonly firstName?: string | undefined;
+  readonly lastName?: string | undefined;
+  /** Matches any property value. */
+  readonly property?: string | undefined;
+  readonly order: ProfileOrder;
+}
+
+/** How each order sorts: its key column and direction (ties broken by id, same direction). */
+const ORDERS: Record<ProfileOrder, { column: 'activity_at' | 'sort_name' | 'id'; direction: 'asc' | 'desc' }> = {
+  activity: { column: 'activity_at', direction: 'desc' },
+  alphabetically: { column: 'sort_name', direction: 'asc' },
+  created_at: { column: 'id', direction: 'desc' },
+};
+
+/** Normalised forms a search text may have been stored under (see property values' searchText). */
+function searchForms(text: string, country: string): string[] {
+  const forms = new Set([text.trim().toLowerCase().slice(0, 255)]);
+  for (const kind of ['email', 'phone', 'number'] as const) {
+    try {
+      forms.add(parsePropertyValue(kind, text, { country, parameter: kind }).searchText.slice(0, 255));
+    } catch {
+      // Not an email, a phone number or a number: the plain form stands.
+    }
+  }
+  return [...forms];
+}
+
+/**
+ * Lists profiles under any of the three orders with keyset pagination: the cursor is a
+ * profile id whose position is found by that order's key, ties broken by id, so pages stay
+ * stable while profiles are added or become active.
+ */
+export async function searchProfiles(ctx: TenantContext, search: ProfileSearch, page: PageRequest): Promise<Profile[]> {
+  const business = await findBusinessById(ctx.db, ctx.businessId);
+  const country = business?.country ?? ctx.config.DEFAULT_COUNTRY;
+  const { column, direction } = ORDERS[search.order];
+
+  const cursorRow = async (id: number | undefined): Promise<ProfileRow | undefined> => {
+    if (id === undefined) return undefined;
+    const row = await findProfile(ctx.tenant, id);
+    if (!row) throw invalid(page.startingAfter === id ? 'starting_after' : 'ending_before', 'No profile has this id.');
+    return row;
+  };
+  const after = await cursorRow(page.startingAfter);
+  const before = await cursorRow(page.endingBefore);
+  // Reading towards the start of the order (ending_before alone) walks backwards from it.
+  const backwards = before !== undefined && after === undefined;
+  const forward = direction === 'desc' ? '<' : '>';
+  const backward = direction === 'desc' ? '>' : '<';
+
+  let query = ctx.tenant.selectFrom('profiles').selectAll();
+  const valuesMatching = (kind: string | undefined, forms: string[]) => {
+    let values = ctx.tenant.selectFrom('property_values').select('profile_id').where('search_text', 'in', forms);
+    if (kind) values = values.where('kind', '=', kind);
+    return values;
+  };
+  if (search.email) query = query.where('id', 'in', valuesMatching('email', [search.email.trim().toLowerCase()]));
+  if (search.phone) query = query.where('id', 'in', valuesMatching('phone', searchForms(search.phone, country)));
+  if (search.property) query = query.where('id', 'in', valuesMatching(undefined, searchForms(search.property, country)));
+  if (search.firstName) query = query.where(sql<string>`lower(first_name)`, '=', search.firstName.trim().toLowerCase());
+  if (search.lastName) query = query.where(sql<string>`lower(last_name)`, '=', search.lastName.trim().toLowerCase());
+
+  const beyond = (row: ProfileRow, operator: '<' | '>'): Expression<SqlBool> =>
+    column === 'id' ? sql<SqlBool>`id ${sql.raw(operator)} ${row.id}` : sql<SqlBool>`(${sql.ref(column)}, id) ${sql.raw(operator)} (${row[column]}, ${row.id})`;
+  if (after) query = query.where(beyond(after, forward));
+  if (before) query = query.where(beyond(before, backward));
+
+  const order = backwards ? (direction === 'desc' ? 'asc' : 'desc') : direction;
+  if (column !== 'id') query = query.orderBy(column, order);
+  const rows = await query.orderBy('id', order).limit(page.limit).execute();
+  if (backwards) rows.reverse();
+  return hydrateProfiles(ctx, rows);
+}
