@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createBusiness } from '../src/core/business/businesses.service.js';
 import { publicIdAlphabet } from '../src/core/business/installation.service.js';
 import { Metrics } from '../src/observability/metrics.js';
+import { foldName, sortName } from '../src/core/audience/profiles.service.js';
 import { openRuntime } from '../src/runtime.js';
 
 const PROFILES = Number(process.argv[2] ?? 1_000_000);
@@ -48,7 +49,9 @@ for (let start = 0; start < PROFILES; start += BATCH) {
         business_id: business.id,
         first_name: first,
         last_name: last,
-        sort_name: `${last} ${first}`.toLowerCase(),
+        first_name_key: foldName(first),
+        last_name_key: foldName(last),
+        sort_name: sortName(first, last),
         state: 'subscribed' as const,
         bounced: 0 as const,
         blocked: 0 as const,
@@ -107,22 +110,34 @@ async function http(url: string): Promise<void> {
 }
 
 const b = business.id;
+// Bound as a parameter, as Kysely sends it: SQLite plans a literal LIMIT differently.
+const PAGE = 25;
 const cases: Array<[string, () => Promise<unknown>, () => Promise<unknown>]> = [
   [
     'list, first page (activity)',
     () => http('/v1/profiles'),
-    () => sql`select * from profiles where business_id = ${b} order by activity_at desc, id desc limit 26`.execute(db),
+    () => sql`select * from profiles where business_id = ${b} order by activity_at desc, id desc limit ${PAGE}`.execute(db),
   ],
   [
     'list with email filter',
     () => http(`/v1/profiles?email=customer${randomId()}@example.com`),
     () =>
-      sql`select * from profiles where business_id = ${b} and id in (select profile_id from property_values where business_id = ${b} and search_text = ${`customer${randomId()}@example.com`} and kind = 'email') order by activity_at desc, id desc limit 26`.execute(db),
+      sql`select * from profiles where business_id = ${b} and id in (select profile_id from property_values where business_id = ${b} and search_text = ${`customer${randomId()}@example.com`} and kind = 'email') order by activity_at desc, id desc limit ${PAGE}`.execute(db),
   ],
   [
     'list, alphabetically',
     () => http('/v1/profiles?order=alphabetically'),
-    () => sql`select * from profiles where business_id = ${b} order by sort_name asc, id asc limit 26`.execute(db),
+    () => sql`select * from profiles where business_id = ${b} order by sort_name asc, id asc limit ${PAGE}`.execute(db),
+  ],
+  [
+    'list with first_name filter',
+    () => http('/v1/profiles?first_name=grace'),
+    () => sql`select * from profiles where business_id = ${b} and first_name_key = ${'grace'} order by activity_at desc, id desc limit ${PAGE}`.execute(db),
+  ],
+  [
+    'list with last_name filter (rare)',
+    () => http(`/v1/profiles?last_name=hopper${randomId() % 997}`),
+    () => sql`select * from profiles where business_id = ${b} and last_name_key = ${`hopper${randomId() % 997}`} order by activity_at desc, id desc limit ${PAGE}`.execute(db),
   ],
   ['retrieve by id', () => http(`/v1/profiles/${ids.encode('profile', randomId())}`), () => sql`select * from profiles where business_id = ${b} and id = ${randomId()}`.execute(db)],
 ];

@@ -1,4 +1,4 @@
-import type { ColumnDataType, ColumnDefinitionBuilder } from 'kysely';
+import { sql, type ColumnDataType, type ColumnDefinitionBuilder } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -16,6 +16,13 @@ export interface Capabilities {
   serialColumn(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Integer type wide enough for epoch milliseconds and row ids. */
   readonly bigIntType: ColumnDataType;
+  /**
+   * Makes a text column compare and sort byte-wise (PostgreSQL's default follows the locale;
+   * SQLite's is already binary), so both databases order the core's keys the same way.
+   */
+  binaryText(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** `SELECT … FOR UPDATE` exists (PostgreSQL); SQLite serialises writers anyway. */
+  readonly rowLocks: boolean;
   /** Whether a driver error is a unique-index violation (a concurrent writer won). */
   isUniqueViolation(error: unknown): boolean;
 }
@@ -30,6 +37,8 @@ export function capabilitiesOf(dialect: DialectName): Capabilities {
       serialType: 'bigserial',
       serialColumn: (column) => column.primaryKey(),
       bigIntType: 'bigint',
+      binaryText: (column) => column.modifyEnd(sql`collate "C"`),
+      rowLocks: true,
       isUniqueViolation: (error) => codeOf(error) === '23505',
     };
   }
@@ -39,6 +48,8 @@ export function capabilitiesOf(dialect: DialectName): Capabilities {
     serialType: 'integer',
     serialColumn: (column) => column.primaryKey().autoIncrement(),
     bigIntType: 'integer',
+    binaryText: (column) => column,
+    rowLocks: false,
     isUniqueViolation: (error) => codeOf(error) === 'SQLITE_CONSTRAINT_UNIQUE',
   };
 }

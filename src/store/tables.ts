@@ -68,6 +68,8 @@ export interface ProfilesTable {
   business_id: number;
   first_name: string | null;
   last_name: string | null;
+  first_name_key: string | null;
+  last_name_key: string | null;
   sort_name: string;
   /** The business's own id of the customer (user_id of tracking, custom ids of other surfaces). */
   external_id: string | null;

@@ -19,24 +19,8 @@ const CONTACT_PARAMETERS: ReadonlyArray<readonly [string, ContactKind]> = [
 /** Keys of an address value; an `address` hash made only of these is the default address. */
 const ADDRESS_FIELDS = new Set(['suggest', 'street', 'postal_code', 'city', 'region', 'subregion', 'country', 'latitude', 'longitude', 'notes']);
 
-/** Parameters with a meaning of their own; any other top-level key may name a property. */
-const KNOWN = new Set([
-  'first_name',
-  'last_name',
-  'email',
-  'phone',
-  'address',
-  'new_default_email',
-  'new_default_phone',
-  'new_default_address',
-  'property',
-  'property_by_id',
-  'lists',
-  'subscribe',
-  'timezone',
-  'language',
-  'reference',
-]);
+/** Built-in properties a client may set at the top level, as the spec's own example does. */
+const TOP_LEVEL_PROPERTIES = ['gender', 'birthday', 'company'] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -87,10 +71,11 @@ function propertyWrites(body: Body, ids: PublicIds): PropertyWrite[] {
     if (!isRecord(byId)) throw invalid('property_by_id', 'Expected property_by_id[ID]=value.');
     for (const [key, value] of Object.entries(byId)) writes.push({ target: { by: 'id', id: ids.decode('property', key), key }, value, parameter: `property_by_id[${key}]` });
   }
-  // The spec's own example updates `gender=male` at the top level: other keys may name
-  // properties, and are ignored when they do not.
-  for (const [name, value] of Object.entries(body)) {
-    if (!KNOWN.has(name)) writes.push({ target: { by: 'name', name }, value, parameter: name, ifDefined: true });
+  // The spec's own example updates `gender=male` at the top level. Only the built-in
+  // properties are read there: any other key (a profile object sent back whole, say) is
+  // ignored rather than written into a property that happens to share its name.
+  for (const name of TOP_LEVEL_PROPERTIES) {
+    if (body[name] !== undefined) writes.push({ target: { by: 'name', name }, value: body[name], parameter: name, ifDefined: true });
   }
   return writes;
 }

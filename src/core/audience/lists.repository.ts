@@ -39,11 +39,6 @@ export function findListByName(tenant: TenantDb, nameKey: string): Promise<ListR
   return tenant.selectFrom('lists').selectAll().where('name_key', '=', nameKey).executeTakeFirst();
 }
 
-export function findListsByNames(tenant: TenantDb, nameKeys: readonly string[]): Promise<ListRow[]> {
-  if (nameKeys.length === 0) return Promise.resolve([]);
-  return tenant.selectFrom('lists').selectAll().where('name_key', 'in', nameKeys).execute();
-}
-
 /** Newest first; `prefix` (lower-case) keeps lists whose name starts with it. */
 export function pageOfLists(tenant: TenantDb, bounds: KeyBounds, prefix?: string): Promise<ListRow[]> {
   let query = tenant.selectFrom('lists').selectAll();
@@ -60,20 +55,20 @@ export async function deleteListRow(tenant: TenantDb, id: number): Promise<void>
   await tenant.deleteFrom('lists').where('id', '=', id).execute();
 }
 
-export async function addMember(tenant: TenantDb, listId: number, profileId: number, at: number): Promise<void> {
-  await tenant.db
+/** True when the profile was not a member yet. */
+export async function addMember(tenant: TenantDb, listId: number, profileId: number, at: number): Promise<boolean> {
+  const result = await tenant.db
     .insertInto('list_members')
     .values({ business_id: tenant.businessId, list_id: listId, profile_id: profileId, created_at: at })
     .onConflict((oc) => oc.columns(['business_id', 'list_id', 'profile_id']).doNothing())
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-export async function removeMember(tenant: TenantDb, listId: number, profileId: number): Promise<void> {
-  await tenant.deleteFrom('list_members').where('list_id', '=', listId).where('profile_id', '=', profileId).execute();
-}
-
-export async function removeFromAllLists(tenant: TenantDb, profileId: number): Promise<void> {
-  await tenant.deleteFrom('list_members').where('profile_id', '=', profileId).execute();
+/** True when the profile was a member. */
+export async function removeMember(tenant: TenantDb, listId: number, profileId: number): Promise<boolean> {
+  const result = await tenant.deleteFrom('list_members').where('list_id', '=', listId).where('profile_id', '=', profileId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 /** The lists of each profile, oldest membership first. */

@@ -10,10 +10,9 @@ import {
   ensureList,
   findList,
   findListByName,
-  findListsByNames,
   insertList,
+  listsOfProfiles,
   pageOfLists,
-  removeFromAllLists,
   removeMember,
   renameList,
   type ListRow,
@@ -104,8 +103,7 @@ export async function addProfileToList(ctx: TenantContext, ref: ListRef, profile
   await inTransaction(ctx, async (trx) => {
     const list = await resolveList(trx, ref);
     await existingProfile(trx, profileId);
-    await addMember(trx.tenant, list.id, profileId, epochSeconds(ctx.clock));
-    await recordActivity(trx, profileId, 'list_added', { list: list.name });
+    if (await addMember(trx.tenant, list.id, profileId, epochSeconds(ctx.clock))) await recordActivity(trx, profileId, 'list_added', { list: list.name });
   });
 }
 
@@ -113,29 +111,27 @@ export async function removeProfileFromList(ctx: TenantContext, ref: ListRef, pr
   await inTransaction(ctx, async (trx) => {
     const list = await resolveList(trx, ref);
     await existingProfile(trx, profileId);
-    await removeMember(trx.tenant, list.id, profileId);
-    await recordActivity(trx, profileId, 'list_removed', { list: list.name });
+    if (await removeMember(trx.tenant, list.id, profileId)) await recordActivity(trx, profileId, 'list_removed', { list: list.name });
   });
 }
 
 /**
- * Makes the profile a member of exactly these lists, by name, creating missing ones when
- * `createMissing` (profile create); an empty array removes it from every list (update).
- * Runs inside the caller's transaction.
+ * Makes the profile a member of these lists, by name, creating missing ones. With `replace`
+ * (profile update: the spec's "all list names", where `[]` leaves every list) memberships not
+ * named end; the ones kept keep their date. Runs inside the caller's transaction.
  */
-export async function setProfileLists(ctx: TenantContext, profileId: number, names: readonly string[], options: { createMissing: boolean; replace: boolean }): Promise<void> {
+export async function setProfileLists(ctx: TenantContext, profileId: number, names: readonly string[], options: { replace: boolean }): Promise<void> {
   // The first spelling of a name given twice (in any case) is the one a new list gets.
   const wanted = new Map<string, string>();
   for (const name of names) if (listNameKey(name) !== '' && !wanted.has(listNameKey(name))) wanted.set(listNameKey(name), name.trim());
   const now = epochSeconds(ctx.clock);
-  if (options.replace) await removeFromAllLists(ctx.tenant, profileId);
-  const existing = new Map((await findListsByNames(ctx.tenant, [...wanted.keys()])).map((row) => [row.name_key, row]));
-  for (const [key, name] of wanted) {
-    let list = existing.get(key);
-    if (!list) {
-      if (!options.createMissing) throw notFound(`List "${name}"`, 'lists');
-      list = await ensureList(ctx.tenant, checkedName(name), key, now);
+  if (options.replace) {
+    for (const list of await listsOfProfiles(ctx.tenant, [profileId])) {
+      if (!wanted.has(list.name_key) && (await removeMember(ctx.tenant, list.id, profileId))) await recordActivity(ctx, profileId, 'list_removed', { list: list.name }, now);
     }
-    await addMember(ctx.tenant, list.id, profileId, now);
+  }
+  for (const [key, name] of wanted) {
+    const list = await ensureList(ctx.tenant, checkedName(name), key, now);
+    if (await addMember(ctx.tenant, list.id, profileId, now)) await recordActivity(ctx, profileId, 'list_added', { list: list.name }, now);
   }
 }

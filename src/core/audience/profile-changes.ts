@@ -4,9 +4,13 @@ import { DomainError, refusingDuplicates } from '../shared/errors.js';
 import type { TenantContext } from '../shared/tenant.js';
 import { recordActivity } from './activity.service.js';
 import { assertNameFree, checkedName, placeProperty, removeProperty } from './properties.service.js';
-import { deleteValue, findProperty, findPropertyByName, findValue, propertiesOfScope, shiftPositions, upsertValue, valueHolder, type PropertyRow } from './properties.repository.js';
+import { deleteValue, findProperty, findPropertyByName, findValue, ownPropertyCount, propertiesOfScope, shiftPositions, upsertValue, valueHolder, type PropertyRow } from './properties.repository.js';
 import { isContactableKind, isPropertyKind, nameKey, positionGroup, uniqueKey } from './property.model.js';
 import { isEmptyPropertyInput, parsePropertyValue } from './property-values.js';
+
+/** Bounds what one profile, and one request, can make the database do. */
+export const MAX_OWN_PROPERTIES = 50;
+export const MAX_WRITES_PER_REQUEST = 200;
 
 /** Kinds a profile holds several of, each its own property: `email[work]`, `new_default_phone`… */
 export type ContactKind = 'email' | 'phone' | 'address' | 'mercadolibre';
@@ -96,6 +100,10 @@ async function promote(writer: Writer, property: PropertyRow, kind: ContactKind)
 /** `email[work]=…` creates the profile's property `work`, under the rules of every property name. */
 async function createNamed(writer: Writer, kind: ContactKind, key: string, parameter: string): Promise<PropertyRow> {
   const { ctx, profileId } = writer;
+  const owned = await ownPropertyCount(ctx.tenant, profileId);
+  if (owned >= MAX_OWN_PROPERTIES) {
+    throw new DomainError('not_allowed', `A profile holds at most ${MAX_OWN_PROPERTIES} emails, phones, addresses and MercadoLibre users.`, parameter);
+  }
   try {
     const name = checkedName(key);
     if (name === null) throw new DomainError('empty', 'A property name is required inside the brackets.', parameter);
@@ -135,6 +143,10 @@ export async function applyContactWrite(writer: Writer, write: ContactWrite): Pr
   }
 
   const byId = target.id === undefined ? undefined : own.find((property) => property.id === target.id);
+  if (!byId && target.id !== undefined && (await findProperty(ctx.tenant, target.id))) {
+    // The key is the id of a property, just not one of this profile's of this kind.
+    throw new DomainError('undefined_property', `This profile has no ${write.kind} property ${target.key}.`, write.parameter);
+  }
   const byName = byId ?? (await findPropertyByName(ctx.tenant, profileId, nameKey(target.key)));
   if (byName && byName.kind !== write.kind) {
     throw new DomainError('invalid', `"${target.key}" is a ${byName.kind} property, not ${write.kind}.`, write.parameter);

@@ -5,6 +5,7 @@ import type { PageRequest } from '../shared/pagination.js';
 import type { TenantContext } from '../shared/tenant.js';
 import { hydrateProfiles, type Profile } from './profile.model.js';
 import { findProfile, type ProfileRow } from './profiles.repository.js';
+import { foldName } from './profiles.service.js';
 import { parsePropertyValue } from './property-values.js';
 
 export const PROFILE_ORDERS = ['activity', 'alphabetically', 'created_at'] as const;
@@ -72,8 +73,8 @@ export async function searchProfiles(ctx: TenantContext, search: ProfileSearch, 
   if (search.email) query = query.where('id', 'in', valuesMatching('email', [search.email.trim().toLowerCase()]));
   if (search.phone) query = query.where('id', 'in', valuesMatching('phone', searchForms(search.phone, country)));
   if (search.property) query = query.where('id', 'in', valuesMatching(undefined, searchForms(search.property, country)));
-  if (search.firstName) query = query.where(sql<string>`lower(first_name)`, '=', search.firstName.trim().toLowerCase());
-  if (search.lastName) query = query.where(sql<string>`lower(last_name)`, '=', search.lastName.trim().toLowerCase());
+  if (search.firstName) query = query.where('first_name_key', '=', foldName(search.firstName));
+  if (search.lastName) query = query.where('last_name_key', '=', foldName(search.lastName));
 
   const beyond = (row: ProfileRow, operator: '<' | '>'): Expression<SqlBool> =>
     column === 'id' ? sql<SqlBool>`id ${sql.raw(operator)} ${row.id}` : sql<SqlBool>`(${sql.ref(column)}, id) ${sql.raw(operator)} (${row[column]}, ${row.id})`;

@@ -5,7 +5,7 @@ import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import type { ProfileState } from '../../store/tables.js';
 import { recordActivity } from './activity.service.js';
 import { setProfileLists } from './lists.service.js';
-import { applyContactWrite, applyPropertyWrite, changeWriter, type ContactWrite, type PropertyWrite } from './profile-changes.js';
+import { applyContactWrite, applyPropertyWrite, changeWriter, MAX_WRITES_PER_REQUEST, type ContactWrite, type PropertyWrite } from './profile-changes.js';
 import { hydrateProfiles, type Profile } from './profile.model.js';
 import { findProfile, insertProfile, updateProfileRow, type ProfileRow } from './profiles.repository.js';
 import { findValue, propertiesOfScope, setVerified } from './properties.repository.js';
@@ -39,17 +39,37 @@ function optionalText(value: string | null | undefined, parameter: string, max =
   return trimmed === '' ? null : trimmed;
 }
 
-/** Alphabetical order key: last name, then first name. */
-export const sortName = (first: string | null, last: string | null): string => `${last ?? ''} ${first ?? ''}`.trim().toLowerCase();
+/** A name as search and order compare it: case and accents folded, the same on both databases. */
+export const foldName = (name: string): string =>
+  name
+    .normalize('NFKD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .trim();
+
+/**
+ * The alphabetical order's key: last name, then first name, split by a character below every
+ * printable one (so "Smith, Zed" precedes "Smith Jones, Al"); profiles without a last name last.
+ */
+export const sortName = (first: string | null, last: string | null): string => {
+  const lastKey = foldName(last ?? '');
+  return `${lastKey === '' ? '\uffff' : lastKey}\u0001${foldName(first ?? '')}`;
+};
 
 function scalarChanges(input: ProfileInput, current?: Pick<ProfileRow, 'first_name' | 'last_name'>) {
   const firstName = optionalText(input.firstName, 'first_name');
   const lastName = optionalText(input.lastName, 'last_name');
   const timezone = optionalText(input.timezone, 'timezone', 64);
   if (timezone && !isTimeZone(timezone)) throw invalid('timezone', `"${timezone}" is not an IANA time zone.`);
-  const changes: Partial<Pick<ProfileRow, 'first_name' | 'last_name' | 'sort_name' | 'external_id' | 'timezone' | 'language'>> = {};
-  if (firstName !== undefined) changes.first_name = firstName;
-  if (lastName !== undefined) changes.last_name = lastName;
+  const changes: Partial<Pick<ProfileRow, 'first_name' | 'last_name' | 'first_name_key' | 'last_name_key' | 'sort_name' | 'external_id' | 'timezone' | 'language'>> = {};
+  if (firstName !== undefined) {
+    changes.first_name = firstName;
+    changes.first_name_key = firstName === null ? null : foldName(firstName);
+  }
+  if (lastName !== undefined) {
+    changes.last_name = lastName;
+    changes.last_name_key = lastName === null ? null : foldName(lastName);
+  }
   if (firstName !== undefined || lastName !== undefined) {
     changes.sort_name = sortName(firstName === undefined ? (current?.first_name ?? null) : firstName, lastName === undefined ? (current?.last_name ?? null) : lastName);
   }
@@ -62,6 +82,8 @@ function scalarChanges(input: ProfileInput, current?: Pick<ProfileRow, 'first_na
 }
 
 async function applyWrites(ctx: TenantContext, profileId: number, input: ProfileInput): Promise<void> {
+  const count = (input.contacts?.length ?? 0) + (input.properties?.length ?? 0) + (input.lists?.length ?? 0);
+  if (count > MAX_WRITES_PER_REQUEST) throw invalid('body', `At most ${MAX_WRITES_PER_REQUEST} properties and lists can be set in one request.`);
   const writer = await changeWriter(ctx, profileId);
   for (const write of input.contacts ?? []) await applyContactWrite(writer, write);
   for (const write of input.properties ?? []) await applyPropertyWrite(writer, write);
@@ -89,7 +111,7 @@ export async function createProfile(ctx: TenantContext, input: CreateProfileInpu
     const insert = () => insertProfile(trx.tenant, {
       first_name: null,
       last_name: null,
-      sort_name: '',
+      sort_name: sortName(null, null),
       ...scalars,
       state: input.subscribe === true ? 'subscribed' : 'unconfirmed',
       bounced: 0,
@@ -101,7 +123,7 @@ export async function createProfile(ctx: TenantContext, input: CreateProfileInpu
     const row = await refusingDuplicates(ctx.caps, 'reference', 'Another profile has this reference.', insert);
     await recordActivity(trx, row.id, 'created', { state: row.state }, now);
     await applyWrites(trx, row.id, input);
-    if (input.lists) await setProfileLists(trx, row.id, input.lists, { createMissing: true, replace: false });
+    if (input.lists) await setProfileLists(trx, row.id, input.lists, { replace: false });
     return row.id;
   });
   return getProfile(ctx, id);
@@ -118,7 +140,7 @@ export async function updateProfile(ctx: TenantContext, id: number, input: Profi
     const update = () => updateProfileRow(trx.tenant, id, { ...scalars, updated_at: epochSeconds(ctx.clock) });
     await refusingDuplicates(ctx.caps, 'reference', 'Another profile has this reference.', update);
     await applyWrites(trx, id, input);
-    if (input.lists) await setProfileLists(trx, id, input.lists, { createMissing: true, replace: true });
+    if (input.lists) await setProfileLists(trx, id, input.lists, { replace: true });
   });
   return getProfile(ctx, id);
 }
@@ -133,7 +155,20 @@ export async function clearProfile(ctx: TenantContext, id: number): Promise<void
     for (const property of await propertiesOfScope(trx.tenant, id)) await removeProperty(trx, property);
     await trx.tenant.deleteFrom('property_values').where('profile_id', '=', id).execute();
     const now = epochSeconds(ctx.clock);
-    await updateProfileRow(trx.tenant, id, { first_name: null, last_name: null, sort_name: '', cleared_at: row.cleared_at ?? now, updated_at: now });
+    await updateProfileRow(trx.tenant, id, {
+      first_name: null,
+      last_name: null,
+      first_name_key: null,
+      last_name_key: null,
+      sort_name: sortName(null, null),
+      external_id: null,
+      timezone: null,
+      language: null,
+      // Restored "by changing the subscription state to subscribed": until then it is not.
+      state: row.state === 'subscribed' ? 'unconfirmed' : row.state,
+      cleared_at: row.cleared_at ?? now,
+      updated_at: now,
+    });
     await recordActivity(trx, id, 'cleared', {}, now);
   });
 }

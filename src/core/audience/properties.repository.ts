@@ -30,6 +30,11 @@ export function propertiesOfScope(tenant: TenantDb, scopeId: number, kind?: stri
   return query.orderBy('position').orderBy('id').execute();
 }
 
+export async function ownPropertyCount(tenant: TenantDb, profileId: number): Promise<number> {
+  const row = await tenant.selectFrom('properties').select((eb) => eb.fn.countAll<number>().as('n')).where('scope_id', '=', profileId).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export function pageOfProperties(tenant: TenantDb, scopeId: number, bounds: KeyBounds): Promise<PropertyRow[]> {
   const query = tenant.selectFrom('properties').selectAll().where('scope_id', '=', scopeId);
   return withKeyBounds(query, 'id', bounds).execute();

@@ -74,6 +74,7 @@ export async function placeProperty(
   fields: { kind: PropertyKind; name: string | null; profileId: number | null; unique: boolean },
   position?: number,
 ): Promise<PropertyRow> {
+  await lockPositions(ctx);
   const scopeId = fields.profileId ?? 0;
   const group = positionGroup(fields.kind);
   const bottom = (await maxPosition(ctx.tenant, scopeId, group)) + 1;
@@ -94,8 +95,18 @@ export async function placeProperty(
   return refusingDuplicates(ctx.caps, 'name', `A property named "${fields.name}" already exists.`, insert);
 }
 
+/**
+ * Positions are read, then shifted: concurrent writers on PostgreSQL take turns on the
+ * business row for the rest of their transaction (SQLite runs one writer at a time anyway).
+ */
+async function lockPositions(ctx: TenantContext): Promise<void> {
+  if (!ctx.caps.rowLocks || !ctx.db.isTransaction) return;
+  await ctx.db.selectFrom('businesses').select('id').where('id', '=', ctx.businessId).forUpdate().execute();
+}
+
 /** Removes a property with its values and closes the gap it leaves in its group. */
 export async function removeProperty(ctx: TenantContext, row: PropertyRow): Promise<void> {
+  await lockPositions(ctx);
   if (!isPropertyKind(row.kind)) throw new Error(`unknown kind ${row.kind}`);
   const group = positionGroup(row.kind);
   await deletePropertyRow(ctx.tenant, row.id);
@@ -129,6 +140,7 @@ export async function getProperty(ctx: TenantContext, id: number): Promise<Prope
 }
 
 async function moveProperty(ctx: TenantContext, row: PropertyRow, kind: PropertyKind, target: number | 'bottom'): Promise<number> {
+  await lockPositions(ctx);
   const group = positionGroup(kind);
   const bottom = await maxPosition(ctx.tenant, row.scope_id, group);
   const to = target === 'bottom' ? bottom : Math.min(checkedPosition(target), bottom);
@@ -158,7 +170,10 @@ async function makeUnique(ctx: TenantContext, row: PropertyRow, kind: PropertyKi
     if (holder && holder.profile_id !== value.profile_id) {
       throw new DomainError('not_unique', `Another profile holds "${value.text}" in a unique ${kind} property; resolve it before making this one unique.`, 'unique');
     }
-    await setUniqueKey(ctx.tenant, value.id, value.key);
+    // The same profile may hold the value in another unique property of the group.
+    await refusingDuplicates(ctx.caps, 'unique', `"${value.text}" is held in another unique ${kind} property; resolve it before making this one unique.`, () =>
+      setUniqueKey(ctx.tenant, value.id, value.key),
+    );
   }
 }
 
@@ -188,10 +203,14 @@ export async function updateProperty(ctx: TenantContext, id: number, input: Upda
   });
 }
 
+/** The unnamed birthday, company and gender every business has: `property[gender]` needs them. */
+const isBuiltIn = (row: PropertyRow): boolean => row.scope_id === 0 && row.name === null && (DEFAULT_PROPERTY_KINDS as readonly string[]).includes(row.kind);
+
 export async function deleteProperty(ctx: TenantContext, id: number): Promise<Property> {
   return inTransaction(ctx, async (trx) => {
     const row = await findProperty(trx.tenant, id);
     if (!row) throw notFound('Property');
+    if (isBuiltIn(row)) throw new DomainError('not_allowed', `The built-in ${row.kind} property cannot be deleted.`, 'id');
     await removeProperty(trx, row);
     return toProperty(row);
   });

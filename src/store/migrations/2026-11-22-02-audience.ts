@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Capabilities } from '../capabilities.js';
 
 /**
@@ -13,8 +13,11 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
     .addColumn('business_id', caps.bigIntType, (col) => col.notNull().references('businesses.id').onDelete('cascade'))
     .addColumn('first_name', 'varchar(200)')
     .addColumn('last_name', 'varchar(200)')
-    // lower(last_name first_name): the key of the alphabetical order, kept by the core.
-    .addColumn('sort_name', 'varchar(401)', (col) => col.notNull().defaultTo(''))
+    // Keys the core derives (case and accents folded in JavaScript, the same on both
+    // databases): equality search on names, and the alphabetical order (last, first).
+    .addColumn('first_name_key', 'text', caps.binaryText)
+    .addColumn('last_name_key', 'text', caps.binaryText)
+    .addColumn('sort_name', 'text', (col) => caps.binaryText(col.notNull().defaultTo('')))
     .addColumn('external_id', 'varchar(200)')
     .addColumn('timezone', 'varchar(64)')
     .addColumn('language', 'varchar(16)')
@@ -31,8 +34,8 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
   await db.schema.createIndex('profiles_business_id_idx').on('profiles').columns(['business_id', 'id']).execute();
   await db.schema.createIndex('profiles_activity_idx').on('profiles').columns(['business_id', 'activity_at', 'id']).execute();
   await db.schema.createIndex('profiles_sort_name_idx').on('profiles').columns(['business_id', 'sort_name', 'id']).execute();
-  await db.schema.createIndex('profiles_first_name_idx').on('profiles').expression(sql`business_id, lower(first_name)`).execute();
-  await db.schema.createIndex('profiles_last_name_idx').on('profiles').expression(sql`business_id, lower(last_name)`).execute();
+  await db.schema.createIndex('profiles_first_name_idx').on('profiles').columns(['business_id', 'first_name_key']).execute();
+  await db.schema.createIndex('profiles_last_name_idx').on('profiles').columns(['business_id', 'last_name_key']).execute();
   await db.schema.createIndex('profiles_external_id_idx').on('profiles').columns(['business_id', 'external_id']).unique().execute();
 
   await db.schema
@@ -41,7 +44,7 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
     .addColumn('business_id', caps.bigIntType, (col) => col.notNull().references('businesses.id').onDelete('cascade'))
     .addColumn('kind', 'varchar(20)', (col) => col.notNull())
     .addColumn('name', 'varchar(200)')
-    .addColumn('name_key', 'varchar(200)')
+    .addColumn('name_key', 'text')
     // 0 for business-wide properties, else the profile the property belongs to: names are
     // unique within a scope.
     .addColumn('scope_id', caps.bigIntType, (col) => col.notNull().defaultTo(0))
@@ -80,7 +83,8 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
     .addColumn('id', caps.serialType, caps.serialColumn)
     .addColumn('business_id', caps.bigIntType, (col) => col.notNull().references('businesses.id').onDelete('cascade'))
     .addColumn('name', 'varchar(200)', (col) => col.notNull())
-    .addColumn('name_key', 'varchar(200)', (col) => col.notNull())
+    // Lower-casing may lengthen a name (İ): keys are text.
+    .addColumn('name_key', 'text', (col) => col.notNull())
     .addColumn('created_at', caps.bigIntType, (col) => col.notNull())
     .addColumn('updated_at', caps.bigIntType, (col) => col.notNull())
     .execute();
