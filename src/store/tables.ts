@@ -117,6 +117,13 @@ export interface PropertyValuesTable {
   updated_at: number;
 }
 
+export interface PropertyTermsTable {
+  business_id: number;
+  value_id: number;
+  profile_id: number;
+  term: string;
+}
+
 export interface ListsTable {
   id: Generated<number>;
   business_id: number;
@@ -162,6 +169,7 @@ export interface Database {
   profiles: ProfilesTable;
   properties: PropertiesTable;
   property_values: PropertyValuesTable;
+  property_terms: PropertyTermsTable;
   lists: ListsTable;
   list_members: ListMembersTable;
   suppressions: SuppressionsTable;

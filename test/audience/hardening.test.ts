@@ -122,3 +122,37 @@ describe('audience hardening', () => {
     assert.deepEqual(kinds, ['list_removed:Blues', 'list_added:Blues', 'list_removed:Greens', 'list_added:Greens', 'created:']);
   });
 });
+
+describe('property search', () => {
+  let t: TestApp;
+  let h: Record<string, string>;
+  before(async () => {
+    t = await testApp();
+    h = bearer((await testBusiness(t.core)).token);
+  });
+  after(() => t.close());
+
+  test('finds a profile by one of its tags, an address field or a date', async () => {
+    await t.app.inject({ method: 'POST', url: '/v1/properties', headers: h, payload: { kind: 'tags', name: 'Interests' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/profiles',
+      headers: h,
+      payload: { property: { Interests: ['VIP', 'early'], birthday: '1985-11-03' }, address: { city: 'Montevideo', country: 'UY' } },
+    });
+    const id = created.json().id;
+    for (const value of ['vip', 'Early', 'montevideo', '1985-11-03', '11-03']) {
+      const res = await t.app.inject({ url: `/v1/profiles?property=${encodeURIComponent(value)}`, headers: h });
+      assert.deepEqual(
+        res.json().profiles.map((p: { id: string }) => p.id),
+        [id],
+        value,
+      );
+    }
+    const none = await t.app.inject({ url: '/v1/profiles?property=vi', headers: h });
+    assert.deepEqual(none.json().profiles, [], 'whole terms only');
+    await t.app.inject({ method: 'PATCH', url: `/v1/profiles/${id}`, headers: h, payload: { property: { Interests: ['late'] } } });
+    const replaced = await t.app.inject({ url: '/v1/profiles?property=vip', headers: h });
+    assert.deepEqual(replaced.json().profiles, [], 'the terms of a replaced value go with it');
+  });
+});

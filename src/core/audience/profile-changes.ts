@@ -6,6 +6,7 @@ import { recordActivity } from './activity.service.js';
 import { assertNameFree, checkedName, placeProperty, removeProperty } from './properties.service.js';
 import { deleteValue, findProperty, findPropertyByName, findValue, ownPropertyCount, propertiesOfScope, shiftPositions, upsertValue, valueHolder, type PropertyRow } from './properties.repository.js';
 import { isContactableKind, isPropertyKind, nameKey, positionGroup, uniqueKey } from './property.model.js';
+import { searchTerms } from './property-terms.js';
 import { isEmptyPropertyInput, parsePropertyValue } from './property-values.js';
 
 /** Bounds what one profile, and one request, can make the database do. */
@@ -66,6 +67,7 @@ async function setValue(writer: Writer, property: PropertyRow, raw: unknown, par
   const previous = await findValue(ctx.tenant, property.id, profileId);
   const value = JSON.stringify(parsed.value);
   const unchanged = previous?.value === value;
+  const terms = searchTerms(property.kind, parsed.value, parsed.searchText);
   const write = () => upsertValue(ctx.tenant, {
     profile_id: profileId,
     property_id: property.id,
@@ -77,7 +79,7 @@ async function setValue(writer: Writer, property: PropertyRow, raw: unknown, par
     verified: unchanged ? (previous?.verified ?? 0) : 0,
     created_at: now,
     updated_at: now,
-  });
+  }, terms);
   await refusingDuplicates(ctx.caps, parameter, `Another profile already has this ${property.name ?? property.kind}.`, write);
   if (!unchanged) await recordActivity(ctx, profileId, 'property_changed', { property: property.name ?? property.kind, kind: property.kind, value: parsed.value }, now);
 }

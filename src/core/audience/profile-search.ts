@@ -8,6 +8,9 @@ import { findProfile, type ProfileRow } from './profiles.repository.js';
 import { foldName } from './profiles.service.js';
 import { parsePropertyValue } from './property-values.js';
 
+/** Matches past which a `property` term is walked in order rather than looked up. */
+const COMMON_TERM = 2000;
+
 export const PROFILE_ORDERS = ['activity', 'alphabetically', 'created_at'] as const;
 export type ProfileOrder = (typeof PROFILE_ORDERS)[number];
 
@@ -72,7 +75,25 @@ export async function searchProfiles(ctx: TenantContext, search: ProfileSearch, 
   };
   if (search.email) query = query.where('id', 'in', valuesMatching('email', [search.email.trim().toLowerCase()]));
   if (search.phone) query = query.where('id', 'in', valuesMatching('phone', searchForms(search.phone, country)));
-  if (search.property) query = query.where('id', 'in', valuesMatching(undefined, searchForms(search.property, country)));
+  if (search.property) {
+    const terms = searchForms(search.property, country);
+    // A rare term is fastest found through its index and then sorted; a common one (half the
+    // profiles are "male") by walking the order and probing each profile, which stops at the
+    // page. Counting up to a threshold tells which this is.
+    const probe = await ctx.tenant.db
+      .selectFrom('property_terms')
+      .select('profile_id')
+      .where('business_id', '=', ctx.businessId)
+      .where('term', 'in', terms)
+      .limit(COMMON_TERM)
+      .execute();
+    const ofProfile = (profileRef: Expression<number>) =>
+      ctx.tenant.db.selectFrom('property_terms').select('profile_id').where('business_id', '=', ctx.businessId).where('profile_id', '=', profileRef).where('term', 'in', terms);
+    query =
+      probe.length < COMMON_TERM
+        ? query.where('id', 'in', [...new Set(probe.map((row) => row.profile_id)), 0])
+        : query.where((eb) => eb.exists(ofProfile(eb.ref('profiles.id'))));
+  }
   if (search.firstName) query = query.where('first_name_key', '=', foldName(search.firstName));
   if (search.lastName) query = query.where('last_name_key', '=', foldName(search.lastName));
 

@@ -81,20 +81,32 @@ export function valueHolder(tenant: TenantDb, uniqueKey: string): Promise<{ prof
   return tenant.selectFrom('property_values').select('profile_id').where('unique_key', '=', uniqueKey).executeTakeFirst();
 }
 
-export async function upsertValue(tenant: TenantDb, row: Omit<Insertable<PropertyValuesTable>, 'business_id'>): Promise<void> {
+/** Writes a profile's value of a property with its search terms; returns the value's id. */
+export async function upsertValue(tenant: TenantDb, row: Omit<Insertable<PropertyValuesTable>, 'business_id'>, terms: readonly string[]): Promise<number> {
   const existing = await findValue(tenant, row.property_id, row.profile_id);
+  let id: number;
   if (existing) {
+    id = existing.id;
     await tenant
       .updateTable('property_values')
       .set({ value: row.value, search_text: row.search_text, unique_key: row.unique_key, verified: row.verified, updated_at: row.updated_at })
-      .where('id', '=', existing.id)
+      .where('id', '=', id)
       .execute();
-    return;
+    await tenant.deleteFrom('property_terms').where('value_id', '=', id).execute();
+  } else {
+    ({ id } = await tenant.db
+      .insertInto('property_values')
+      .values({ ...row, business_id: tenant.businessId })
+      .returning('id')
+      .executeTakeFirstOrThrow());
   }
-  await tenant.db
-    .insertInto('property_values')
-    .values({ ...row, business_id: tenant.businessId })
-    .execute();
+  if (terms.length > 0) {
+    await tenant.db
+      .insertInto('property_terms')
+      .values(terms.map((term) => ({ business_id: tenant.businessId, value_id: id, profile_id: row.profile_id, term })))
+      .execute();
+  }
+  return id;
 }
 
 export async function deleteValue(tenant: TenantDb, propertyId: number, profileId: number): Promise<void> {

@@ -78,6 +78,20 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
   await db.schema.createIndex('property_values_search_idx').on('property_values').columns(['business_id', 'search_text']).execute();
   await db.schema.createIndex('property_values_profile_idx').on('property_values').columns(['business_id', 'profile_id']).execute();
 
+  // What the `property` search finds a value by: its normalised form, each tag, each address
+  // field, the usual forms of a date. Rows go with their value.
+  await db.schema
+    .createTable('property_terms')
+    .addColumn('business_id', caps.bigIntType, (col) => col.notNull().references('businesses.id').onDelete('cascade'))
+    .addColumn('value_id', caps.bigIntType, (col) => col.notNull().references('property_values.id').onDelete('cascade'))
+    .addColumn('profile_id', caps.bigIntType, (col) => col.notNull())
+    .addColumn('term', 'varchar(255)', (col) => col.notNull())
+    .execute();
+  await db.schema.createIndex('property_terms_term_idx').on('property_terms').columns(['business_id', 'term', 'profile_id']).execute();
+  await db.schema.createIndex('property_terms_profile_idx').on('property_terms').columns(['business_id', 'profile_id', 'term']).execute();
+  // By value_id alone: the cascade from a deleted value looks its terms up by it.
+  await db.schema.createIndex('property_terms_value_idx').on('property_terms').column('value_id').execute();
+
   await db.schema
     .createTable('lists')
     .addColumn('id', caps.serialType, caps.serialColumn)
