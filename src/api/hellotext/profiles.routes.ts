@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { activityOf } from '../../core/audience/activity.service.js';
-import { PROFILE_ORDERS, searchProfiles, type ProfileOrder } from '../../core/audience/profile-search.js';
+import { PROFILE_ORDERS, profileOrder, searchProfiles } from '../../core/audience/profile-search.js';
 import {
   clearProfile,
   createProfile,
@@ -13,7 +13,6 @@ import {
   unsubscribeProfile,
   updateProfile,
 } from '../../core/audience/profiles.service.js';
-import { DomainError } from '../../core/shared/errors.js';
 import { pageByKey } from '../../core/shared/pagination.js';
 import { tenantContext } from '../http/authentication.js';
 import { PaginationQuery, pageRequest } from '../http/pagination.js';
@@ -35,15 +34,6 @@ const ProfileSearchQuery = Type.Intersect([
     order: Type.Optional(Type.String({ description: `${PROFILE_ORDERS.join(', ')}; anything else means activity.` })),
   }),
 ]);
-
-/** The verify body names exactly one contactable: `email` or `phone`. */
-function contactable(body: Record<string, unknown>): { kind: 'email' | 'phone'; value: unknown; parameter: string } {
-  const given = (['email', 'phone'] as const).filter((kind) => body[kind] !== undefined && body[kind] !== '');
-  if (given.length > 1) throw new DomainError('ambiguous', 'Give either email or phone, not both.', 'email');
-  const [kind] = given;
-  if (!kind) throw new DomainError('object_invalid', 'Give the email or the phone to verify.', 'email');
-  return { kind, value: body[kind], parameter: kind };
-}
 
 export const profileRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app, { ctx, ids }) => {
   const tenant = (request: FastifyRequest) => tenantContext(ctx, request);
@@ -84,10 +74,9 @@ export const profileRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app,
     { schema: { summary: 'List all profiles', tags, querystring: ProfileSearchQuery, response: { 200: Type.Object({ profiles: Type.Array(ProfileObject) }) } } },
     async (request) => {
       const query = request.query;
-      const order = (PROFILE_ORDERS as readonly string[]).includes(query.order ?? '') ? (query.order as ProfileOrder) : 'activity';
       const page = await searchProfiles(
         tenant(request),
-        { email: query.email, phone: query.phone, firstName: query.first_name, lastName: query.last_name, property: query.property, order },
+        { email: query.email, phone: query.phone, firstName: query.first_name, lastName: query.last_name, property: query.property, order: profileOrder(query.order) },
         pageRequest(query, ids, 'profile'),
       );
       return { profiles: page.map((profile) => profileObject(profile, ids)) };
@@ -115,14 +104,15 @@ export const profileRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app,
           summary: verified ? "Verify a profile's contactable" : "Unverify a profile's contactable",
           tags,
           params: IdParams,
+          querystring: Type.Object({ email: Type.Optional(Type.String()), phone: Type.Optional(Type.String()) }),
           body: Type.Optional(AnyBody),
           response: { 200: Type.Object({ verified: Type.Boolean() }) },
         },
       },
       async (request) => {
         // DELETE clients often send their parameters in the query string.
-        const body = { ...(request.query as Record<string, unknown>), ...(request.body ?? {}) };
-        await setContactVerified(tenant(request), profileId(request.params.id), contactable(body), verified);
+        const given = { ...request.query, ...(request.body ?? {}) };
+        await setContactVerified(tenant(request), profileId(request.params.id), { email: given.email, phone: given.phone }, verified);
         return { verified };
       },
     );
@@ -142,7 +132,6 @@ export const profileRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app,
     async (request) => {
       const scoped = tenant(request);
       const id = profileId(request.params.id);
-      await getProfile(scoped, id);
       const page = await pageByKey(pageRequest(request.query, ids, 'activity'), (bounds) => activityOf(scoped, id, bounds));
       return { activity: page.map((entry) => activityObject(entry, ids)) };
     },

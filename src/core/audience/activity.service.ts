@@ -1,6 +1,9 @@
-import { withKeyBounds, type KeyBounds } from '../shared/pagination.js';
 import { epochSeconds } from '../shared/clock.js';
+import { notFound } from '../shared/errors.js';
+import type { KeyBounds } from '../shared/pagination.js';
 import type { TenantContext } from '../shared/tenant.js';
+import { activityOfProfile, insertActivity } from './activity.repository.js';
+import { findProfile } from './profiles.repository.js';
 
 export interface ActivityEntry {
   readonly id: number;
@@ -14,15 +17,17 @@ export interface ActivityEntry {
  * and messages) inside the caller's transaction.
  */
 export async function recordActivity(ctx: TenantContext, profileId: number, kind: string, data: Record<string, unknown>, at = epochSeconds(ctx.clock)): Promise<void> {
-  await ctx.tenant.db
-    .insertInto('profile_activity')
-    .values({ business_id: ctx.businessId, profile_id: profileId, kind, data: JSON.stringify(data), occurred_at: at })
-    .execute();
+  await insertActivity(ctx.tenant, { profile_id: profileId, kind, data: JSON.stringify(data), occurred_at: at });
 }
 
-/** Newest first. */
+function parseData(text: string): Record<string, unknown> {
+  const data: unknown = JSON.parse(text);
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? Object.fromEntries(Object.entries(data)) : {};
+}
+
+/** A profile's trail, newest first. */
 export async function activityOf(ctx: TenantContext, profileId: number, bounds: KeyBounds): Promise<ActivityEntry[]> {
-  const query = ctx.tenant.selectFrom('profile_activity').selectAll().where('profile_id', '=', profileId);
-  const rows = await withKeyBounds(query, 'id', bounds).execute();
-  return rows.map((row) => ({ id: row.id, kind: row.kind, data: JSON.parse(row.data) as Record<string, unknown>, occurredAt: row.occurred_at }));
+  if (!(await findProfile(ctx.tenant, profileId))) throw notFound('Profile');
+  const rows = await activityOfProfile(ctx.tenant, profileId, bounds);
+  return rows.map((row) => ({ id: row.id, kind: row.kind, data: parseData(row.data), occurredAt: row.occurred_at }));
 }

@@ -1,9 +1,10 @@
 import { epochSeconds } from '../shared/clock.js';
 import { DomainError, invalid, notFound } from '../shared/errors.js';
-import { withKeyBounds, type KeyBounds } from '../shared/pagination.js';
+import type { KeyBounds } from '../shared/pagination.js';
 import type { TenantContext } from '../shared/tenant.js';
 import type { SuppressionChannel } from '../../store/tables.js';
-import { findBusinessById } from '../business/businesses.repository.js';
+import { deleteSuppression, findSuppression, insertSuppression, pageOfSuppressions, type SuppressionRow } from './suppressions.repository.js';
+import { businessCountry } from '../business/business-country.js';
 import type { Profile } from './profile.model.js';
 import { parsePropertyValue } from './property-values.js';
 
@@ -27,13 +28,12 @@ export async function normaliseAddress(ctx: TenantContext, address: string, para
   const trimmed = address.trim();
   if (trimmed === '') throw new DomainError('empty', 'An email address or phone number is required.', parameter);
   if (trimmed.includes('@')) return { channel: 'email', address: parsePropertyValue('email', trimmed, { country: 'US', parameter }).searchText };
-  const business = await findBusinessById(ctx.db, ctx.businessId);
-  const country = business?.country ?? ctx.config.DEFAULT_COUNTRY;
+  const country = await businessCountry(ctx);
   return { channel: 'phone', address: parsePropertyValue('phone', trimmed, { country, parameter }).searchText };
 }
 
 async function isSuppressed(ctx: TenantContext, address: string): Promise<boolean> {
-  return (await ctx.tenant.selectFrom('suppressions').select('id').where('address', '=', address).executeTakeFirst()) !== undefined;
+  return (await findSuppression(ctx.tenant, address)) !== undefined;
 }
 
 /**
@@ -57,7 +57,7 @@ export async function mayContact(
   return { allowed: true };
 }
 
-const toSuppression = (row: { id: number; channel: SuppressionChannel; address: string; reason: string; created_at: number }): Suppression => ({
+const toSuppression = (row: SuppressionRow): Suppression => ({
   id: row.id,
   channel: row.channel,
   address: row.address,
@@ -69,28 +69,21 @@ const toSuppression = (row: { id: number; channel: SuppressionChannel; address: 
 export async function suppress(ctx: TenantContext, address: string, reason = 'manual'): Promise<Suppression> {
   const cleanReason = reason.trim().slice(0, 200) || 'manual';
   const { channel, address: normalised } = await normaliseAddress(ctx, address);
-  await ctx.tenant.db
-    .insertInto('suppressions')
-    .values({ business_id: ctx.businessId, channel, address: normalised, reason: cleanReason, created_at: epochSeconds(ctx.clock) })
-    .onConflict((oc) => oc.columns(['business_id', 'address']).doNothing())
-    .execute();
-  const row = await ctx.tenant.selectFrom('suppressions').selectAll().where('address', '=', normalised).executeTakeFirstOrThrow();
+  await insertSuppression(ctx.tenant, { channel, address: normalised, reason: cleanReason, created_at: epochSeconds(ctx.clock) });
+  const row = await findSuppression(ctx.tenant, normalised);
+  if (!row) throw new Error('suppression vanished after insert');
   return toSuppression(row);
 }
 
 export async function unsuppress(ctx: TenantContext, address: string): Promise<Suppression> {
   const { address: normalised } = await normaliseAddress(ctx, address);
-  const row = await ctx.tenant.selectFrom('suppressions').selectAll().where('address', '=', normalised).executeTakeFirst();
+  const row = await findSuppression(ctx.tenant, normalised);
   if (!row) throw notFound('Suppression', 'address');
-  await ctx.tenant.deleteFrom('suppressions').where('id', '=', row.id).execute();
+  await deleteSuppression(ctx.tenant, row.id);
   return toSuppression(row);
 }
 
 export async function listSuppressions(ctx: TenantContext, bounds: KeyBounds, channel?: string): Promise<Suppression[]> {
-  let query = ctx.tenant.selectFrom('suppressions').selectAll();
-  if (channel !== undefined) {
-    if (channel !== 'email' && channel !== 'phone') throw invalid('channel', 'The channel is email or phone.');
-    query = query.where('channel', '=', channel);
-  }
-  return (await withKeyBounds(query, 'id', bounds).execute()).map(toSuppression);
+  if (channel !== undefined && channel !== 'email' && channel !== 'phone') throw invalid('channel', 'The channel is email or phone.');
+  return (await pageOfSuppressions(ctx.tenant, bounds, channel)).map(toSuppression);
 }

@@ -1,4 +1,4 @@
-import { findBusinessById } from '../business/businesses.repository.js';
+import { businessCountry } from '../business/business-country.js';
 import { epochSeconds } from '../shared/clock.js';
 import { DomainError, refusingDuplicates } from '../shared/errors.js';
 import type { TenantContext } from '../shared/tenant.js';
@@ -48,8 +48,7 @@ interface Writer {
 }
 
 export async function changeWriter(ctx: TenantContext, profileId: number): Promise<Writer> {
-  const business = await findBusinessById(ctx.db, ctx.businessId);
-  return { ctx, profileId, country: business?.country ?? ctx.config.DEFAULT_COUNTRY, now: epochSeconds(ctx.clock) };
+  return { ctx, profileId, country: await businessCountry(ctx), now: epochSeconds(ctx.clock) };
 }
 
 async function setValue(writer: Writer, property: PropertyRow, raw: unknown, parameter: string): Promise<void> {

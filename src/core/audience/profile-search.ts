@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { findBusinessById } from '../business/businesses.repository.js';
+import { businessCountry } from '../business/business-country.js';
 import { invalid } from '../shared/errors.js';
 import type { PageRequest } from '../shared/pagination.js';
 import type { TenantContext } from '../shared/tenant.js';
@@ -13,6 +13,11 @@ const COMMON_TERM = 2000;
 
 export const PROFILE_ORDERS = ['activity', 'alphabetically', 'created_at'] as const;
 export type ProfileOrder = (typeof PROFILE_ORDERS)[number];
+
+/** The spec: "If an invalid value is specified, the default order is used." */
+export function profileOrder(requested: string | undefined): ProfileOrder {
+  return PROFILE_ORDERS.find((order) => order === requested) ?? 'activity';
+}
 
 export interface ProfileSearch {
   readonly email?: string | undefined;
@@ -50,8 +55,7 @@ function searchForms(text: string, country: string): string[] {
  * stable while profiles are added or become active.
  */
 export async function searchProfiles(ctx: TenantContext, search: ProfileSearch, page: PageRequest): Promise<Profile[]> {
-  const business = await findBusinessById(ctx.db, ctx.businessId);
-  const country = business?.country ?? ctx.config.DEFAULT_COUNTRY;
+  const country = await businessCountry(ctx);
   const { column, direction } = ORDERS[search.order];
 
   const cursorRow = async (id: number | undefined): Promise<ProfileRow | undefined> => {

@@ -1,3 +1,4 @@
+import { businessCountry } from '../business/business-country.js';
 import { isTimeZone } from '../business/locale.js';
 import { epochSeconds } from '../shared/clock.js';
 import { DomainError, invalid, notFound, refusingDuplicates } from '../shared/errors.js';
@@ -198,12 +199,22 @@ export async function setProfileBlocked(ctx: TenantContext, id: number, blocked:
   return getProfile(ctx, id);
 }
 
+/** Exactly one of email and phone names the contactable to (un)verify. */
+function contactable(given: { email?: unknown; phone?: unknown }): { kind: 'email' | 'phone'; value: unknown; parameter: string } {
+  const named = (['email', 'phone'] as const).filter((kind) => given[kind] !== undefined && given[kind] !== '');
+  if (named.length > 1) throw new DomainError('ambiguous', 'Give either email or phone, not both.', 'email');
+  const [kind] = named;
+  if (!kind) throw new DomainError('object_invalid', 'Give the email or the phone to verify.', 'email');
+  return { kind, value: given[kind], parameter: kind };
+}
+
 /** Marks (or unmarks) one of the profile's emails or phones as verified. */
-export async function setContactVerified(ctx: TenantContext, id: number, contact: { kind: 'email' | 'phone'; value: unknown; parameter: string }, verified: boolean): Promise<void> {
+export async function setContactVerified(ctx: TenantContext, id: number, given: { email?: unknown; phone?: unknown }, verified: boolean): Promise<void> {
+  const contact = contactable(given);
   await inTransaction(ctx, async (trx) => {
     await rowOf(trx, id);
-    const business = await trx.db.selectFrom('businesses').select('country').where('id', '=', ctx.businessId).executeTakeFirstOrThrow();
-    const wanted = JSON.stringify(parsePropertyValue(contact.kind, contact.value, { country: business.country, parameter: contact.parameter }).value);
+    const country = await businessCountry(trx);
+    const wanted = JSON.stringify(parsePropertyValue(contact.kind, contact.value, { country, parameter: contact.parameter }).value);
     for (const property of await propertiesOfScope(trx.tenant, id, contact.kind)) {
       const value = await findValue(trx.tenant, property.id, id);
       if (value?.value !== wanted) continue;
