@@ -112,6 +112,25 @@ describe('audience hardening', () => {
     assert.equal((await call('POST', `/v1/profiles/${id}/subscribe`)).body.state, 'subscribed');
   });
 
+  test('names of built-in properties are reserved; a mixed address hash is refused', async () => {
+    for (const name of ['email', 'Gender', 'PHONE']) {
+      const res = await call('POST', '/v1/properties', { kind: 'text', name });
+      assert.equal(res.status, 422, name);
+      assert.equal(res.body.errors[0].parameter, 'name');
+    }
+    const mixed = await call('POST', '/v1/profiles', { address: { city: 'Utrecht', work: { city: 'Delft' } } });
+    assert.equal(mixed.status, 422);
+    assert.equal(mixed.body.errors[0].parameter, 'address');
+  });
+
+  test('the trail records changes of names, reference, time zone and language', async () => {
+    const id = await profile({ first_name: 'Ann' });
+    await call('PATCH', `/v1/profiles/${id}`, { first_name: 'Anne', timezone: 'Europe/Paris', last_name: '' });
+    const [latest] = (await call('GET', `/v1/profiles/${id}/activity`)).body.activity;
+    assert.equal(latest.kind, 'profile_changed');
+    assert.deepEqual(latest.data, { first_name: 'Anne', timezone: 'Europe/Paris' });
+  });
+
   test('the trail records membership changes once, from every path', async () => {
     const id = await profile({ lists: ['Greens'] });
     await call('POST', `/v1/lists/Greens/profiles/${id}`);

@@ -104,7 +104,7 @@ describe('lists', () => {
     assert.deepEqual(await page('?limit=2'), ['Grey', 'Blues']);
     assert.deepEqual(await page(`?limit=2&starting_after=${all[1]?.id}`), ['Green tea', 'Greens']);
     assert.deepEqual(await page(`?ending_before=${all[2]?.id}`), ['Grey', 'Blues']);
-    assertError(await api.get('/lists?starting_after=zzzzzzzz'), 422, 'invalid', 'starting_after');
+    assertError(await api.get('/lists?starting_after=zzzz-zzz'), 422, 'invalid', 'starting_after');
   });
 
   /** Lists made for the name filter tests; the filter's answer as names. */

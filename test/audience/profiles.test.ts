@@ -245,7 +245,7 @@ describe('profiles', () => {
     assert.deepEqual(await page(`?limit=2&starting_after=${ids[5]}`), []);
     assert.deepEqual(await page(`?limit=2&ending_before=${ids[4]}`), ids.slice(2, 4));
     assert.deepEqual(await page(`?starting_after=${ids[0]}&ending_before=${ids[3]}`), ids.slice(1, 3));
-    assertError(await api.get(`/profiles/${id}/activity?starting_after=zzzzzzzz`), 422, 'invalid', 'starting_after');
+    assertError(await api.get(`/profiles/${id}/activity?starting_after=zzzz-zzz`), 422, 'invalid', 'starting_after');
     // Another profile's trail is its own.
     const other = await api.createProfile({});
     assert.deepEqual(

@@ -45,7 +45,11 @@ function contactWrites(body: Body, ids: PublicIds): ContactWrite[] {
   const writes: ContactWrite[] = [];
   for (const [parameter, kind] of CONTACT_PARAMETERS) {
     const value = body[parameter];
-    const isDefaultAddress = kind === 'address' && isRecord(value) && Object.keys(value).every((key) => ADDRESS_FIELDS.has(key));
+    const addressFields = kind === 'address' && isRecord(value) ? Object.keys(value).filter((key) => ADDRESS_FIELDS.has(key)).length : 0;
+    if (isRecord(value) && addressFields > 0 && addressFields < Object.keys(value).length) {
+      throw invalid(parameter, 'Give either the default address (street, city, …) or named addresses (address[work][city]=…), not both.');
+    }
+    const isDefaultAddress = addressFields > 0 || (isRecord(value) && Object.keys(value).length === 0);
     if (isRecord(value) && !isDefaultAddress) {
       for (const [key, keyed] of Object.entries(value)) {
         writes.push({ kind, target: { by: 'key', key, id: ids.decode('property', key) }, value: keyed, parameter: `${parameter}[${key}]` });

@@ -140,6 +140,8 @@ export async function updateProfile(ctx: TenantContext, id: number, input: Profi
     }
     const update = () => updateProfileRow(trx.tenant, id, { ...scalars, updated_at: epochSeconds(ctx.clock) });
     await refusingDuplicates(ctx.caps, 'reference', 'Another profile has this reference.', update);
+    const changed = (['first_name', 'last_name', 'external_id', 'timezone', 'language'] as const).filter((field) => field in scalars && scalars[field] !== row[field]);
+    if (changed.length > 0) await recordActivity(trx, id, 'profile_changed', Object.fromEntries(changed.map((field) => [field === 'external_id' ? 'reference' : field, scalars[field]])));
     await applyWrites(trx, id, input);
     if (input.lists) await setProfileLists(trx, id, input.lists, { replace: true });
   });

@@ -44,6 +44,8 @@ export interface UpdatePropertyInput {
 
 const MAX_NAME = 200;
 
+const RESERVED_NAMES = [...DEFAULT_PROPERTY_KINDS, 'email', 'phone', 'address', 'mercadolibre'] as const;
+
 /** The name rules of the spec; returns null for "no name". */
 export function checkedName(name: string | null | undefined): string | null {
   if (name === undefined || name === null) return null;
@@ -51,6 +53,9 @@ export function checkedName(name: string | null | undefined): string | null {
   if (trimmed === '') return null;
   if (/^\d/.test(trimmed)) throw invalid('name', 'A property name cannot start with a number.');
   if (/[{}]/.test(trimmed)) throw invalid('name', 'A property name cannot contain curly brackets.');
+  // property[gender], property[email]… reach the built-in or own property of that kind: a
+  // name cannot shadow them.
+  if ((RESERVED_NAMES as readonly string[]).includes(trimmed.toLowerCase())) throw invalid('name', `"${trimmed}" is the name of a built-in property; choose another name.`);
   if (trimmed.length > MAX_NAME) throw invalid('name', `A property name has at most ${MAX_NAME} characters.`);
   return trimmed;
 }
