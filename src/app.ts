@@ -1,4 +1,4 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,6 +12,7 @@ import { parseQueryString, registerBodyParsers, rejectUnreadableQuery } from './
 import { useSurfaceErrors } from './api/http/error-handling.js';
 import { plainProblem, restStatusOf } from './api/http/statuses.js';
 import { applyMethodOverride } from './api/http/method-override.js';
+import { registerMetricsRoute } from './api/http/metrics.route.js';
 import type { PublicIds } from './api/http/public-ids.js';
 import type { CoreContext } from './core/context.js';
 import { databaseReachable } from './core/health.js';
@@ -25,12 +26,6 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
-
-/** Constant-time comparison of two secrets (their lengths may differ). */
-function sameSecret(given: string, expected: string): boolean {
-  const [a, b] = [createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest()];
-  return timingSafeEqual(a, b);
-}
 
 function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
@@ -110,13 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (await databaseReachable(ctx)) ? { status: 'ok' } : reply.code(503).send({ status: 'unavailable' }),
   );
 
-  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    const token = ctx.config.METRICS_TOKEN;
-    if (token !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) {
-      return reply.code(401).send({ error: 'unauthorized' });
-    }
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  registerMetricsRoute(app, ctx.config, metrics);
 
   // Outside the four surfaces: a plain JSON envelope.
   useSurfaceErrors(app, (problem, request) => {

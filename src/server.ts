@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { registerMetricsRoute } from './api/http/metrics.route.js';
 import { PublicIds } from './api/http/public-ids.js';
 import type { Config } from './config/config.js';
 import { ensureDefaultBusiness } from './core/business/businesses.service.js';
@@ -11,6 +12,7 @@ import { openRuntime, type Runtime } from './runtime.js';
 
 export interface Server {
   readonly runtime: Runtime;
+  /** The API (serve), or a worker's own /metrics listener (METRICS_PORT). */
   readonly app: FastifyInstance | undefined;
   readonly worker: RunningWorker | undefined;
   /** Stops accepting, finishes in-flight requests and jobs (bounded), closes the database. */
@@ -48,6 +50,13 @@ export async function startServer(config: Config, mode: { api: boolean; worker: 
       await app.listen({ port: config.PORT, host: config.HOST });
     }
     if (mode.worker && config.WORKER_CONCURRENCY > 0) worker = startWorker(ctx, metrics);
+    if (!mode.api && config.METRICS_PORT !== undefined) {
+      // A worker-only process has no API to carry /metrics: it gets a listener of its own.
+      const loggerInstance: FastifyBaseLogger = ctx.logger;
+      app = Fastify({ loggerInstance, logController: new LogController({ disableRequestLogging: true }) });
+      registerMetricsRoute(app, config, metrics);
+      await app.listen({ port: config.METRICS_PORT, host: config.HOST });
+    }
   } catch (error) {
     await app?.close();
     await runtime.close();

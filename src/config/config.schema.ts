@@ -100,6 +100,7 @@ export const configSchema = {
   JOB_BACKOFF_BASE_MS: variable('First retry delay; each retry doubles it (with jitter).', '1000', integer(1, 3_600_000)),
   JOB_BACKOFF_MAX_MS: variable('Longest retry delay.', '3600000', integer(1, 86_400_000)),
   SHUTDOWN_TIMEOUT_MS: variable('Longest wait for in-flight requests and jobs on SIGTERM.', '10000', integer(0, 600_000)),
+  METRICS_PORT: variable('When set, `hellohub worker` serves GET /metrics on this port (serve has it on PORT).', undefined, integer(0, 65535)),
   METRICS_TOKEN: variable('When set, GET /metrics requires Authorization: Bearer METRICS_TOKEN.', undefined, text),
   DEFAULT_BUSINESS_NAME: variable('Name of the business created on first start of an empty database.', 'My business', checked((value) => value.length > 0 && value.length <= 200, '1 to 200 characters')),
   DEFAULT_COUNTRY: variable('Country (ISO 3166-1 alpha-2) of businesses created without one.', 'US', checked(isCountryCode, 'an ISO 3166-1 alpha-2 code such as NL')),

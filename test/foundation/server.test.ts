@@ -94,3 +94,30 @@ describe('graceful shutdown of the HTTP app', () => {
     await assert.rejects(fetch(`${address}/healthz`));
   });
 });
+
+describe('hellohub worker', () => {
+  test('serves /metrics on METRICS_PORT, with the shared queue depth', async () => {
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      METRICS_PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: tempDir(),
+      LOG_LEVEL: 'warn',
+      ...(testDatabaseUrl ? { DATABASE_URL: testDatabaseUrl } : {}),
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      const text = await waitFor(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+        return res.status === 200 ? res.text() : undefined;
+      }, 15_000);
+      assert.match(text, /hellohub_jobs\{state="queued"\} \d+/);
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      assert.equal(code, 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
