@@ -5,9 +5,7 @@ import { listsOfProfiles } from './lists.repository.js';
 import { toList, type List } from './lists.service.js';
 import type { ProfileRow } from './profiles.repository.js';
 import { isPropertyKind } from './property.model.js';
-import { CONTACTABLE_KINDS, phoneCountry, timezoneOfCountry, type PropertyKind, type PropertyValueByKind } from './property-values.js';
-
-export type StoredValue = PropertyValueByKind[PropertyKind];
+import { CONTACTABLE_KINDS, phoneCountry, timezoneOfCountry, type PropertyKind, type StoredValue } from './property-values.js';
 
 /** One property value of a profile, with the definition it belongs to. */
 export interface ProfileProperty {
@@ -49,11 +47,6 @@ function displayRank(property: ProfileProperty): [number, number, number] {
 function byDisplayOrder(a: ProfileProperty, b: ProfileProperty): number {
   const [x, y] = [displayRank(a), displayRank(b)];
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-}
-
-/** Values of one kind in display order (the first is the default). */
-export function valuesOfKind(profile: Profile, kind: PropertyKind): ProfileProperty[] {
-  return profile.properties.filter((property) => property.kind === kind);
 }
 
 async function propertiesOf(ctx: TenantContext, profileIds: readonly number[]): Promise<Map<number, ProfileProperty[]>> {

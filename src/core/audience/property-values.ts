@@ -58,9 +58,6 @@ export interface PropertyValueByKind {
 /** A stored value of any kind. */
 export type StoredValue = PropertyValueByKind[PropertyKind];
 
-/** A stored value with its kind, discriminated, for code that handles every kind. */
-export type StoredPropertyValue = { [K in PropertyKind]: { kind: K; value: PropertyValueByKind[K] } }[PropertyKind];
-
 export interface ParseOptions {
   /** The business's ISO alpha-2 country, to read local phone numbers and address text. */
   readonly country: string;
