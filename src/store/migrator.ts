@@ -3,6 +3,7 @@ import type { Capabilities } from './capabilities.js';
 import type { Database } from './tables.js';
 import * as foundation from './migrations/2026-11-22-01-foundation.js';
 import * as audience from './migrations/2026-11-22-02-audience.js';
+import * as tracking from './migrations/2026-11-22-03-tracking.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -15,6 +16,7 @@ interface MigrationModule {
 const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['2026-11-22-01-foundation', foundation],
   ['2026-11-22-02-audience', audience],
+  ['2026-11-22-03-tracking', tracking],
 ];
 
 export class MigrationError extends Error {}

@@ -5,7 +5,27 @@ import { notFound } from '../../core/shared/errors.js';
 const LENGTH = 8;
 
 /** Every kind of object that has a Hellotext-style id. */
-export type IdKind = 'business' | 'api_key' | 'profile' | 'property' | 'list' | 'suppression' | 'activity';
+export type IdKind =
+  | 'business'
+  | 'api_key'
+  | 'profile'
+  | 'property'
+  | 'list'
+  | 'suppression'
+  | 'activity'
+  | 'action'
+  | 'session'
+  | 'event'
+  | 'app'
+  | 'form'
+  | 'coupon'
+  | 'product'
+  | 'product_variant'
+  | 'order'
+  | 'order_item'
+  | 'cart'
+  | 'cart_item'
+  | 'refund';
 
 /** A deterministic permutation of `alphabet` for `kind`, so each kind reads ids differently. */
 function alphabetFor(alphabet: string, kind: IdKind): string {
