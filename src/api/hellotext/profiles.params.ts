@@ -2,13 +2,12 @@ import { DomainError, invalid } from '../../core/shared/errors.js';
 import type { ContactKind, ContactWrite, PropertyWrite } from '../../core/audience/profile-changes.js';
 import type { CreateProfileInput, ProfileInput } from '../../core/audience/profiles.service.js';
 import type { PublicIds } from '../http/public-ids.js';
+import { booleanParameter, isRecord, textField as text, type Body } from './body-fields.js';
 
 /**
  * Maps Hellotext's profile parameters onto the core's profile input. The same object arrives
  * from JSON and from bracket-notation forms, so scalars may be strings either way.
  */
-
-type Body = Record<string, unknown>;
 
 const CONTACT_PARAMETERS: ReadonlyArray<readonly [string, ContactKind]> = [
   ['email', 'email'],
@@ -21,25 +20,6 @@ const ADDRESS_FIELDS = new Set(['suggest', 'street', 'postal_code', 'city', 'reg
 
 /** Built-in properties a client may set at the top level, as the spec's own example does. */
 const TOP_LEVEL_PROPERTIES = ['gender', 'birthday', 'company'] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(body: Body, key: string): string | null | undefined {
-  const value = body[key];
-  if (value === undefined) return undefined;
-  if (value === null) return null;
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  throw invalid(key, 'Expected a string.');
-}
-
-export function booleanParameter(value: unknown, parameter: string): boolean | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (value === true || value === 'true' || value === '1' || value === 1) return true;
-  if (value === false || value === 'false' || value === '0' || value === 0) return false;
-  throw invalid(parameter, 'Expected true or false.');
-}
 
 function contactWrites(body: Body, ids: PublicIds): ContactWrite[] {
   const writes: ContactWrite[] = [];

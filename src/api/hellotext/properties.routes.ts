@@ -9,7 +9,7 @@ import { PaginationQuery, pageRequest } from '../http/pagination.js';
 import type { SurfaceDeps } from '../http/surface.js';
 import { propertyObject } from './audience.mappers.js';
 import { AnyBody, Deleted, IdParams, PropertyObject } from './audience.schema.js';
-import { booleanParameter } from './profiles.params.js';
+import { booleanParameter } from './body-fields.js';
 
 const tags = ['Hellotext: properties'];
 
