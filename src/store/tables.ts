@@ -86,6 +86,8 @@ export interface ProfilesTable {
   activity_at: number;
   /** Set by DELETE (properties removed); cleared by subscribing again. */
   cleared_at: number | null;
+  /** Last message in or out or non-passive event: the inbox's order. Null: never in the inbox. */
+  inbox_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PropertiesTable {
@@ -159,6 +161,8 @@ export interface ProfileActivityTable {
   /** JSON text. */
   data: string;
   occurred_at: number;
+  /** The tracked event this entry shows, if it is one. */
+  event_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ActionsTable {

@@ -185,6 +185,14 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
   await db.schema.createIndex('events_action_idx').on('events').columns(['action_id', 'id']).execute();
   await db.schema.createIndex('events_campaign_idx').on('events').columns(['business_id', 'campaign_id']).execute();
 
+  // A tracked event in a profile's trail names its event, so moving a session to another
+  // profile can move those entries too.
+  await db.schema.alterTable('profile_activity').addColumn('event_id', caps.bigIntType).execute();
+  // When the profile's conversation last needed attention (messages in and out, non-passive
+  // events): the inbox's order.
+  await db.schema.alterTable('profiles').addColumn('inbox_at', caps.bigIntType).execute();
+  await db.schema.createIndex('profiles_inbox_idx').on('profiles').columns(['business_id', 'inbox_at', 'id']).execute();
+
   // Installation-wide: units of each currency per euro, as the ECB publishes them.
   await db.schema
     .createTable('exchange_rates')

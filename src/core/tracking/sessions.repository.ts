@@ -1,0 +1,79 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { SessionsTable } from '../../store/tables.js';
+import type { TenantDb } from '../shared/tenant.js';
+
+export type SessionRow = Selectable<SessionsTable>;
+
+export function findSession(tenant: TenantDb, id: number): Promise<SessionRow | undefined> {
+  return tenant.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findSessionByUuid(tenant: TenantDb, uuid: string): Promise<SessionRow | undefined> {
+  return tenant.selectFrom('sessions').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+}
+
+export function sessionsByUuid(tenant: TenantDb, uuids: readonly string[]): Promise<SessionRow[]> {
+  if (uuids.length === 0) return Promise.resolve([]);
+  return tenant.selectFrom('sessions').selectAll().where('uuid', 'in', uuids).execute();
+}
+
+export function sessionsById(tenant: TenantDb, ids: readonly number[]): Promise<SessionRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tenant.selectFrom('sessions').selectAll().where('id', 'in', ids).execute();
+}
+
+/**
+ * Inserts sessions whose uuid is new; a uuid a concurrent writer inserted first is kept as
+ * theirs. Returns every named session as stored.
+ */
+export async function ensureSessions(tenant: TenantDb, rows: ReadonlyArray<Omit<Insertable<SessionsTable>, 'business_id'>>): Promise<SessionRow[]> {
+  if (rows.length === 0) return [];
+  await tenant.db
+    .insertInto('sessions')
+    .values(rows.map((row) => ({ ...row, business_id: tenant.businessId })))
+    .onConflict((oc) => oc.columns(['business_id', 'uuid']).doNothing())
+    .execute();
+  return sessionsByUuid(
+    tenant,
+    rows.map((row) => row.uuid),
+  );
+}
+
+export async function setSessionProfile(tenant: TenantDb, id: number, profileId: number, at: number): Promise<void> {
+  await tenant.updateTable('sessions').set({ profile_id: profileId, updated_at: at }).where('id', '=', id).execute();
+}
+
+/** Records the first acknowledgement; later ones change nothing. */
+export async function markSessionSeen(tenant: TenantDb, id: number, utm: string | null, at: number): Promise<void> {
+  await tenant.updateTable('sessions').set({ first_seen_at: at, utm, updated_at: at }).where('id', '=', id).where('first_seen_at', 'is', null).execute();
+}
+
+/** Moves what a session tracked (events, carts, orders and their trail entries) to its new profile. */
+export async function moveSessionHistory(tenant: TenantDb, sessionId: number, from: number | null, to: number, at: number): Promise<void> {
+  await tenant.updateTable('events').set({ profile_id: to, updated_at: at }).where('session_id', '=', sessionId).execute();
+  await tenant.updateTable('carts').set({ profile_id: to, updated_at: at }).where('session_id', '=', sessionId).execute();
+  await tenant.updateTable('orders').set({ profile_id: to, updated_at: at }).where('session_id', '=', sessionId).execute();
+  const sessionEvents = tenant.selectFrom('events').select('id').where('session_id', '=', sessionId);
+  if (from !== null) {
+    await tenant.deleteFrom('profile_activity').where('profile_id', '=', from).where('event_id', 'in', sessionEvents).execute();
+  }
+  const moved = await tenant
+    .selectFrom('events')
+    .innerJoin('actions', 'actions.id', 'events.action_id')
+    .select(['events.id', 'events.tracked_at', 'events.trackable_type', 'actions.name'])
+    .where('events.session_id', '=', sessionId)
+    .orderBy('events.id')
+    .execute();
+  const entries = moved.map((event) => ({
+    business_id: tenant.businessId,
+    profile_id: to,
+    kind: 'event',
+    data: eventActivityData(event.name, event.trackable_type),
+    occurred_at: event.tracked_at,
+    event_id: event.id,
+  }));
+  for (let start = 0; start < entries.length; start += 200) await tenant.db.insertInto('profile_activity').values(entries.slice(start, start + 200)).execute();
+}
+
+/** What a tracked event shows in a profile's trail; the event itself is linked by event_id. */
+export const eventActivityData = (action: string, trackableType: string | null): string => JSON.stringify(trackableType ? { action, trackable: trackableType } : { action });
