@@ -8,6 +8,7 @@ import { esputnikSurface } from './api/esputnik/index.js';
 import { hellocustomerSurface } from './api/hellocustomer/index.js';
 import { hellodialogSurface } from './api/hellodialog/index.js';
 import { hellotextSurface } from './api/hellotext/index.js';
+import { trackingPublicSurface } from './api/tracking-public/index.js';
 import { parseQueryString, registerBodyParsers, rejectUnreadableQuery } from './api/http/body-parsing.js';
 import { useSurfaceErrors } from './api/http/error-handling.js';
 import { plainProblem, restStatusOf } from './api/http/statuses.js';
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           hellotext: { type: 'http', scheme: 'bearer' },
+          hellotextPublic: { type: 'http', scheme: 'bearer', description: 'The public id of a business (browser tracking), never an API key.' },
           hellodialog: { type: 'apiKey', in: 'query', name: 'token' },
           basic: { type: 'http', scheme: 'basic' },
         },
@@ -115,6 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const surfaceDeps = { ctx, ids: deps.ids };
   await app.register(hellotextSurface, { ...surfaceDeps, prefix: '/v1' });
+  // Beside the Hellotext surface, not inside it: its secret-key guard must not apply.
+  await app.register(trackingPublicSurface, surfaceDeps);
   await app.register(esputnikSurface, { ...surfaceDeps, prefix: '/api/v1' });
   await app.register(esputnikSurface, { ...surfaceDeps, prefix: '/api/v2' });
   await app.register(hellodialogSurface, { ...surfaceDeps, prefix: '/api' });

@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config.js';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../core/business/api-keys.service.js';
 import { createBusiness, listBusinesses } from '../core/business/businesses.service.js';
+import { importRates, listRates } from '../core/commerce/exchange-rates.service.js';
+import { DomainError } from '../core/shared/errors.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { shutdownOnSignals, startServer } from '../server.js';
 
@@ -17,6 +20,8 @@ export const USAGE = `Usage: hellohub <command>
   key create --business ID [--surfaces hellotext,hellodialog,hellocustomer,esputnik] [--name N] [--json]
   key list --business ID [--json]
   key revoke KEY_PREFIX
+  rates import FILE          replace the exchange rates with an ECB XML or CSV file
+  rates list [--json]
 
 Configuration comes from the environment (DATA_DIR, DATABASE_URL, …): see README.md.
 `;
@@ -131,6 +136,34 @@ async function keyCommand(config: Config, [sub, ...rest]: string[]): Promise<num
   throw new UsageError(`Unknown command: key ${sub ?? ''}`.trim());
 }
 
+async function ratesCommand(config: Config, [sub, ...rest]: string[]): Promise<number> {
+  if (sub === 'import') {
+    const { positionals } = parse(rest, {});
+    const [file] = positionals;
+    if (!file || positionals.length > 1) throw new UsageError('rates import FILE');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new DomainError('invalid', `Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, 'file');
+    }
+    return withRuntime(config, async ({ ctx }) => {
+      const count = await importRates(ctx, text);
+      process.stdout.write(`Loaded exchange rates for ${count} currencies.\n`);
+      return 0;
+    });
+  }
+  if (sub === 'list') {
+    const { values } = parse(rest, { json: { type: 'boolean' } });
+    return withRuntime(config, async ({ ctx }) => {
+      const rates = await listRates(ctx);
+      print(values.json === true, rates, rates.map((rate) => `${rate.currency}\t${rate.per_eur}\t${rate.as_of}`).join('\n'));
+      return 0;
+    });
+  }
+  throw new UsageError(`Unknown command: rates ${sub ?? ''}`.trim());
+}
+
 /** Runs one command; resolves to the exit code, or -1 for a server that keeps running. */
 export async function runCommand(config: Config, argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -151,6 +184,8 @@ export async function runCommand(config: Config, argv: string[]): Promise<number
       return businessCommand(config, rest);
     case 'key':
       return keyCommand(config, rest);
+    case 'rates':
+      return ratesCommand(config, rest);
     case 'help':
     case '--help':
       process.stdout.write(USAGE);

@@ -4,6 +4,7 @@ import type { Database } from './tables.js';
 import * as foundation from './migrations/2026-11-22-01-foundation.js';
 import * as audience from './migrations/2026-11-22-02-audience.js';
 import * as tracking from './migrations/2026-11-22-03-tracking.js';
+import * as messaging from './migrations/2026-11-22-04-messaging.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -17,6 +18,7 @@ const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['2026-11-22-01-foundation', foundation],
   ['2026-11-22-02-audience', audience],
   ['2026-11-22-03-tracking', tracking],
+  ['2026-11-22-04-messaging', messaging],
 ];
 
 export class MigrationError extends Error {}

@@ -54,12 +54,18 @@ export function parseRatesFile(text: string, today: string): RateRow[] {
     const code = currency.trim().toUpperCase();
     if (!isCurrencyCode(code)) throw new DomainError('invalid', `${where}: "${currency}" is not an ISO 4217 code.`, 'file');
     if (!Number.isFinite(rate) || rate <= 0) throw new DomainError('invalid', `${where}: the rate of ${code} must be a positive number.`, 'file');
+    if (code === 'EUR' && rate !== 1) throw new DomainError('invalid', `${where}: rates are per euro, so the rate of EUR is 1.`, 'file');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new DomainError('invalid', `${where}: "${asOf}" is not a date (YYYY-MM-DD).`, 'file');
     rows.set(code, { currency: code, per_eur: rate, as_of: asOf });
   };
   if (/<gesmes:Envelope|<Cube/i.test(text)) {
-    const date = /<Cube\s+time=['"](\d{4}-\d{2}-\d{2})['"]/.exec(text)?.[1] ?? today;
-    for (const match of text.matchAll(/<Cube\s+currency=['"]([A-Za-z]{3})['"]\s+rate=['"]([^'"]+)['"]/g)) {
+    const day = /<Cube\s+time=['"](\d{4}-\d{2}-\d{2})['"]/.exec(text);
+    const date = day?.[1] ?? today;
+    // The ECB's history files hold many days, newest first: only the newest is read.
+    const start = day?.index ?? 0;
+    const nextDay = text.slice(start + 1).search(/<Cube\s+time=/);
+    const newest = nextDay === -1 ? text.slice(start) : text.slice(start, start + 1 + nextDay);
+    for (const match of newest.matchAll(/<Cube\s+currency=['"]([A-Za-z]{3})['"]\s+rate=['"]([^'"]+)['"]/g)) {
       add(match[1] as string, Number(match[2]), date, 'XML');
     }
   } else {

@@ -17,13 +17,22 @@ const MAX_AMOUNT = 100_000_000_000;
 
 export const DEFAULT_CURRENCY = 'USD';
 
+/** Rounds half away from zero, so an amount and its negation round to opposites (and -0 is 0). */
+const roundHalfAway = (value: number): number => (value < 0 ? -Math.round(-value) : Math.round(value)) || 0;
+
 /** An amount given as a number or a decimal string ("19.90", 19.9); at most four decimals are kept. */
 export function parseAmount(value: unknown, parameter: string): number {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
   if (text === undefined || !/^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text)) throw invalid(parameter, 'Expected a decimal amount such as 19.90.');
   const amount = Number(text);
   if (!Number.isFinite(amount) || Math.abs(amount) > MAX_AMOUNT) throw invalid(parameter, `An amount is at most ${MAX_AMOUNT}.`);
-  return Math.round(amount * SCALE);
+  // A plain decimal is rounded on its digits: 600.60935 × 10⁴ is 6006093.4999… in binary.
+  const plain = /^(-?)(\d*)\.?(\d*)$/.exec(text);
+  if (!plain) return roundHalfAway(amount * SCALE);
+  const whole = plain[2] || '0';
+  const fraction = plain[3] ?? '';
+  const e4 = Number(whole) * SCALE + Number(fraction.slice(0, 4).padEnd(4, '0')) + ((fraction[4] ?? '0') >= '5' ? 1 : 0);
+  return plain[1] === '-' ? -e4 || 0 : e4;
 }
 
 /** An ISO 4217 code in any case, returned upper case. */
@@ -64,7 +73,7 @@ export function minorUnits(currency: string): number {
 export function formatAmount(e4: number, currency: string): string {
   const digits = minorUnits(currency);
   const factor = 10 ** (4 - digits);
-  const rounded = Math.round(e4 / factor);
+  const rounded = roundHalfAway(e4 / factor);
   const sign = rounded < 0 ? '-' : '';
   const units = Math.abs(rounded);
   if (digits === 0) return `${sign}${units}`;

@@ -45,6 +45,7 @@ const TOKEN_FORM = /^[A-Za-z0-9_-]{16,64}$/;
 
 export const isSessionToken = (text: string): boolean => TOKEN_FORM.test(text);
 
+/** A token a client offers as a new session's: refused when it could not be one. */
 export function checkedToken(token: string, parameter = 'session'): string {
   if (!isSessionToken(token)) throw new DomainError('invalid', 'A session is its id, or a token of 16 to 64 letters, digits, "-" or "_" (a UUID).', parameter);
   return token;
@@ -64,6 +65,9 @@ export async function resolveSession(ctx: TenantContext, ref: SessionRef, parame
 export async function findOrCreateSession(ctx: TenantContext, ref: SessionRef, source: SessionSource, parameter = 'session'): Promise<SessionRow> {
   const byId = ref.id === undefined ? undefined : await findSession(ctx.tenant, ref.id);
   if (byId) return byId;
+  // An id of ours that is not this business's names a session that is not there; other text
+  // must be a token to become one.
+  if (ref.id !== undefined && !isSessionToken(ref.token)) throw notFound('Session', parameter);
   const token = checkedToken(ref.token, parameter);
   const now = epochSeconds(ctx.clock);
   const [row] = await ensureSessions(ctx.tenant, [{ uuid: token, source, created_at: now, updated_at: now }]);

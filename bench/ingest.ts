@@ -1,0 +1,150 @@
+/**
+ * Ingestion: POST /v1/attribution/events through the compiled server (group commit, durable
+ * before the answer) against a bare Fastify route that parses the same bodies and answers
+ * without storing anything. The load comes from autocannon in a separate process. Prints
+ * both throughputs, the ratio and p99, and checks that every acknowledged event was stored.
+ *
+ *   npm run build && node --import tsx bench/ingest.ts [connections=64] [seconds=15]
+ *   BENCH_DATABASE_URL=postgres://… (a fresh, empty database) for PostgreSQL.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const connections = Number(process.argv[2] ?? 64);
+const seconds = Number(process.argv[3] ?? 15);
+const WARMUP_SECONDS = 3;
+const PROFILES = 500;
+const SESSIONS = 2_000;
+
+interface Load {
+  rps: number;
+  total: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  p50: number;
+  p99: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  const started = Date.now();
+  while (!(await fetch(url).then((r) => r.status === 200, () => false))) {
+    if (Date.now() - started > 60_000) throw new Error(`${url} not ready after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+function load(url: string, token: string, duration: number, bodiesFile: string): Load {
+  const out = execFileSync(process.execPath, ['bench/ingest-load.mjs', url, token, String(connections), String(duration), bodiesFile], { encoding: 'utf8' });
+  return JSON.parse(out) as Load;
+}
+
+const bare = `
+  const app = require('fastify')({ bodyLimit: 1048576 });
+  app.post('/v1/attribution/events', async (request, reply) => {
+    if (typeof request.body !== 'object' || request.body === null) return reply.code(400).send({ errors: [] });
+    return reply.code(201).send({ status: 'received', state: 'ok' });
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+`;
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hellohub-ingest-'));
+const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '0' };
+if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
+else delete env.DATABASE_URL;
+const database = env.DATABASE_URL ? 'PostgreSQL' : 'SQLite';
+
+const created = JSON.parse(execFileSync(process.execPath, ['dist/cli/main.js', 'business', 'create', '--name', 'Bench', '--json'], { env, encoding: 'utf8' })) as { token: string };
+const token = created.token;
+
+const port = await freePort();
+const server = spawn(process.execPath, ['dist/cli/main.js', 'serve'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+const base = `http://127.0.0.1:${port}`;
+const api = async (method: string, url: string, body?: unknown) => {
+  const res = await fetch(`${base}/v1${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+};
+
+let result: { hellohub: Load; bare: Load; stored: number };
+try {
+  await waitReady(`${base}/healthz`);
+  await api('POST', '/attribution/actions', { name: 'page.viewed', title: 'Page viewed' });
+  const profiles: string[] = [];
+  for (let i = 0; i < PROFILES; i++) profiles.push(String((await api('POST', '/profiles', { first_name: `Bench ${i}`, email: `bench${i}@example.com` })).id));
+
+  // A browser-like mix: anonymous sessions, sessions of known profiles, server-side profile events.
+  const bodies = Array.from({ length: 10_000 }, (_, i) => {
+    const session = `bench-session-${String(i % SESSIONS).padStart(8, '0')}`;
+    const profile = profiles[i % PROFILES] as string;
+    const common = { action: 'page.viewed', url: `https://shop.example/p/${i % 977}`, metadata: { referrer: 'newsletter', position: String(i % 12) } };
+    if (i % 3 === 0) return JSON.stringify({ ...common, profile });
+    if (i % 3 === 1) return JSON.stringify({ ...common, session });
+    return JSON.stringify({ ...common, session: `bench-known-${String(i % PROFILES).padStart(8, '0')}`, profile, amount: '12.50', currency: 'EUR' });
+  });
+  const bodiesFile = path.join(dataDir, 'bodies.json');
+  fs.writeFileSync(bodiesFile, JSON.stringify(bodies));
+
+  const url = `${base}/v1/attribution/events`;
+  load(url, token, WARMUP_SECONDS, bodiesFile);
+  const before = await countEvents();
+  const hellohub = load(url, token, seconds, bodiesFile);
+  const stored = (await countEvents()) - before;
+  await stop(server);
+
+  const barePort = await freePort();
+  const bareServer = spawn(process.execPath, ['-e', bare], { env: { ...process.env, PORT: String(barePort) }, stdio: 'ignore' });
+  try {
+    await waitReady(`http://127.0.0.1:${barePort}/healthz`);
+    const bareUrl = `http://127.0.0.1:${barePort}/v1/attribution/events`;
+    load(bareUrl, token, WARMUP_SECONDS, bodiesFile);
+    result = { hellohub, bare: load(bareUrl, token, seconds, bodiesFile), stored };
+  } finally {
+    await stop(bareServer);
+  }
+} finally {
+  if (server.exitCode === null) await stop(server);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Events stored so far, counted by paging the API (the server is the only reader of its database). */
+async function countEvents(): Promise<number> {
+  let count = 0;
+  let cursor = '';
+  for (;;) {
+    const page = (await api('GET', `/attribution/events?limit=100${cursor}`)).events as Array<{ id: string }>;
+    count += page.length;
+    if (page.length < 100) return count;
+    cursor = `&starting_after=${page.at(-1)?.id}`;
+  }
+}
+
+const { hellohub, bare: baseline, stored } = result;
+console.log(`ingest on ${database}, ${connections} connections, ${seconds} s (after ${WARMUP_SECONDS} s warm-up each), ${os.cpus().length} cores`);
+console.log(`bare Fastify route:        ${baseline.rps.toFixed(0)} req/s   p50 ${baseline.p50} ms   p99 ${baseline.p99} ms`);
+console.log(`POST /v1/attribution/events ${hellohub.rps.toFixed(0)} req/s   p50 ${hellohub.p50} ms   p99 ${hellohub.p99} ms`);
+console.log(`ratio: ${(hellohub.rps / baseline.rps).toFixed(2)} (goal ≥ 0.50), p99 ${hellohub.p99} ms (goal < 25 ms)`);
+console.log(`acknowledged ${hellohub.ok}, stored ${stored}, non-2xx ${hellohub.non2xx}, errors ${hellohub.errors}, timeouts ${hellohub.timeouts}`);
+if (stored < hellohub.ok || hellohub.non2xx > 0 || hellohub.errors > 0) {
+  console.error('FAILED: an acknowledged event is missing, or requests failed');
+  process.exitCode = 1;
+}

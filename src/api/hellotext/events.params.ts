@@ -1,0 +1,146 @@
+import type { TrackableType } from '../../store/tables.js';
+import type { EventChanges, TrackInput } from '../../core/tracking/events.service.js';
+import type { SessionRef } from '../../core/tracking/sessions.service.js';
+import type { TrackableSpec } from '../../core/tracking/track-input.js';
+import { missing, notFound } from '../../core/shared/errors.js';
+import type { PublicIds } from '../http/public-ids.js';
+import { recordField, textField, type Body } from './body-fields.js';
+import { cartItems, newApp, newCoupon, newForm, newOrder, newProduct, newRefund, newVariant, productByRef } from '../../core/tracking/trackable-specs.js';
+import { appInputFrom, couponInputFrom, formInputFrom } from './attribution-objects.params.js';
+import { cartInputFrom, lineItemsFrom, orderInputFrom, productInputFrom, productRefOf, refundInputFrom, variantInputFrom } from './catalog.params.js';
+
+/**
+ * Maps Hellotext's tracking parameters onto the core's event input. The external-tracking
+ * guide names some of them with an `_id` suffix (`product_id`, `session_id`): both spellings
+ * are read.
+ */
+
+export const TRACKABLE_TYPES: readonly TrackableType[] = ['app', 'cart', 'coupon', 'form', 'order', 'product', 'product_variant', 'refund'];
+
+const TITLES: Readonly<Record<TrackableType, string>> = {
+  app: 'App',
+  cart: 'Cart',
+  coupon: 'Coupon',
+  form: 'Form',
+  order: 'Order',
+  product: 'Product',
+  product_variant: 'Product variant',
+  refund: 'Refund',
+};
+
+/** `name` or `name_id`: the first given. */
+export function aliased(body: Body, name: string): string | null | undefined {
+  const plain = textField(body, name);
+  return plain === undefined ? textField(body, `${name}_id`) : plain;
+}
+
+export const sessionRef = (ids: PublicIds, text: string): SessionRef => ({ id: ids.decode('session', text), token: text });
+
+function profileOf(body: Body, ids: PublicIds): number | undefined {
+  const profile = aliased(body, 'profile');
+  if (profile === undefined || profile === null || profile === '') return undefined;
+  return ids.require('profile', profile, 'Profile', 'profile');
+}
+
+function sessionOf(body: Body, ids: PublicIds): SessionRef | undefined {
+  const session = aliased(body, 'session');
+  return session === undefined || session === null || session === '' ? undefined : sessionRef(ids, session);
+}
+
+/** An existing object by id; products and variants are also found by reference or sku. */
+export function trackableById(type: TrackableType, text: string, ids: PublicIds): TrackableSpec {
+  if (type === 'product' || type === 'product_variant') return productByRef(type, productRefOf(text, ids));
+  const id = ids.decode(type, text);
+  if (id === undefined) throw notFound(TITLES[type], type);
+  return { kind: 'id', type, id };
+}
+
+/** An object described by its `*_parameters`, created with the event. */
+function trackableFromParameters(type: TrackableType, parameters: Record<string, unknown>, body: Body, ids: PublicIds): TrackableSpec | undefined {
+  switch (type) {
+    case 'app':
+      return newApp(appInputFrom(parameters));
+    case 'coupon':
+      return newCoupon(couponInputFrom(parameters));
+    case 'form':
+      return newForm(formInputFrom(parameters));
+    case 'order':
+      return newOrder(orderInputFrom(parameters, ids));
+    case 'refund':
+      return newRefund(refundInputFrom(parameters, ids));
+    case 'product':
+      return newProduct(productInputFrom(parameters, ids, 'product_parameters'));
+    case 'product_variant': {
+      // A new variant needs its product: `product` names it (the reference says so).
+      const parent = aliased(body, 'product');
+      if (parent === undefined || parent === null || parent === '') throw missing('product');
+      const { productId, text } = productRefOf(parent, ids);
+      return newVariant({ productId, text }, variantInputFrom(parameters, ids, 'product_variant_parameters'));
+    }
+    case 'cart':
+      // Cart parameters only matter with products (cart.added / cart.removed), handled below.
+      return undefined;
+  }
+}
+
+/** Every trackable the body names, by id or with `*_parameters` to create it. */
+export function trackablesOf(body: Body, ids: PublicIds): Partial<Record<TrackableType, TrackableSpec>> {
+  const specs: Partial<Record<TrackableType, TrackableSpec>> = {};
+  for (const type of TRACKABLE_TYPES) {
+    const text = aliased(body, type);
+    const parameters = recordField(body, `${type}_parameters`);
+    if (text !== undefined && text !== null && text !== '') specs[type] = trackableById(type, text, ids);
+    else if (parameters) {
+      const spec = trackableFromParameters(type, parameters, body, ids);
+      if (spec) specs[type] = spec;
+    }
+  }
+  const products = lineItemsFrom(body.products, ids, 'products');
+  if (products && products.length > 0) {
+    const cart = specs.cart;
+    const cartParameters = recordField(body, 'cart_parameters');
+    const target = cart?.kind === 'id' ? { id: cart.id } : cartParameters ? { create: cartInputFrom(cartParameters, ids) } : undefined;
+    specs.cart = cartItems(target, products);
+  }
+  return specs;
+}
+
+export function trackInputFrom(body: Body, ids: PublicIds): TrackInput {
+  return {
+    action: textField(body, 'action') ?? undefined,
+    profileId: profileOf(body, ids),
+    session: sessionOf(body, ids),
+    amount: body.amount,
+    currency: body.currency,
+    metadata: recordField(body, 'metadata'),
+    trackedAt: body.tracked_at,
+    url: textField(body, 'url'),
+    trackables: trackablesOf(body, ids),
+  };
+}
+
+export function eventChangesFrom(body: Body, ids: PublicIds): EventChanges {
+  const action = textField(body, 'action');
+  let trackable: EventChanges['trackable'];
+  for (const type of TRACKABLE_TYPES) {
+    const text = aliased(body, type);
+    if (text === undefined) continue;
+    if (text === null || text === '') trackable = null;
+    else {
+      const id = ids.decode(type, text);
+      if (id === undefined) throw notFound(TITLES[type], type);
+      trackable = { type, id };
+    }
+  }
+  return {
+    action: action ?? undefined,
+    profileId: profileOf(body, ids),
+    session: sessionOf(body, ids),
+    amount: body.amount,
+    currency: body.currency,
+    metadata: recordField(body, 'metadata'),
+    trackedAt: body.tracked_at,
+    url: textField(body, 'url'),
+    trackable,
+  };
+}

@@ -1,0 +1,69 @@
+import { epochSeconds } from '../shared/clock.js';
+import { notFound } from '../shared/errors.js';
+import { inTransaction, type TenantContext } from '../shared/tenant.js';
+import { pricing, type Pricing } from './catalog.model.js';
+import { addVariant, resolveProduct, toVariant, variantColumns, type ProductRef, type Variant, type VariantInput } from './products.service.js';
+import { defaultVariant, deleteVariantRows, findVariant, firstVariantWith, updateVariantRow, type VariantRow } from './variants.repository.js';
+
+/**
+ * Variants on their own routes. Only a product's non-default variants are addressable here:
+ * the default one is the product itself, changed through the product.
+ */
+export interface VariantRef {
+  /** The id, when the text decoded as a variant id. */
+  readonly id?: number | undefined;
+  /** Tried as a reference, then as a sku. */
+  readonly text: string;
+}
+
+export async function resolveVariant(ctx: TenantContext, ref: VariantRef): Promise<VariantRow> {
+  const byId = ref.id === undefined ? undefined : await findVariant(ctx.tenant, ref.id);
+  const row =
+    (byId?.is_default === 0 ? byId : undefined) ??
+    (await firstVariantWith(ctx.tenant, 'reference', ref.text, { nonDefaultOnly: true })) ??
+    (await firstVariantWith(ctx.tenant, 'sku', ref.text, { nonDefaultOnly: true }));
+  if (!row) throw notFound('Variant');
+  return row;
+}
+
+async function render(ctx: TenantContext, row: VariantRow, prices: Pricing): Promise<Variant> {
+  return toVariant(row, await defaultVariant(ctx.tenant, row.product_id), prices);
+}
+
+/** A new variant of the product the path names (by id, reference or sku); its source is the product's. */
+export async function createVariant(ctx: TenantContext, parent: Omit<ProductRef, 'variantId'>, input: VariantInput): Promise<Variant> {
+  const prices = await pricing(ctx);
+  return inTransaction(ctx, async (trx) => {
+    const product = await resolveProduct(trx, parent, 'product');
+    const main = await defaultVariant(trx.tenant, product.id);
+    const row = await addVariant(trx, product.id, input, main?.source ?? null, epochSeconds(ctx.clock));
+    return toVariant(row, main, prices);
+  });
+}
+
+export async function getVariant(ctx: TenantContext, ref: VariantRef): Promise<Variant> {
+  const row = await resolveVariant(ctx, ref);
+  return render(ctx, row, await pricing(ctx));
+}
+
+export async function updateVariant(ctx: TenantContext, ref: VariantRef, input: VariantInput): Promise<Variant> {
+  const prices = await pricing(ctx);
+  return inTransaction(ctx, async (trx) => {
+    const row = await resolveVariant(trx, ref);
+    await updateVariantRow(trx.tenant, row.id, { ...variantColumns(input, false), updated_at: epochSeconds(ctx.clock) });
+    const updated = await findVariant(trx.tenant, row.id);
+    if (!updated) throw new Error('an updated variant vanished');
+    return render(trx, updated, prices);
+  });
+}
+
+/** Deletes the variant; order and cart lines that named it stay, as lines of its product. */
+export async function deleteVariant(ctx: TenantContext, ref: VariantRef): Promise<Variant> {
+  const prices = await pricing(ctx);
+  return inTransaction(ctx, async (trx) => {
+    const row = await resolveVariant(trx, ref);
+    const variant = await render(trx, row, prices);
+    await deleteVariantRows(trx.tenant, [row.id]);
+    return variant;
+  });
+}

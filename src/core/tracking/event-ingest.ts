@@ -1,0 +1,263 @@
+import type { Kysely } from 'kysely';
+import type { Database, TrackableType } from '../../store/tables.js';
+import type { CoreContext } from '../context.js';
+import { converter } from '../commerce/exchange-rates.service.js';
+import type { Money } from '../commerce/money.js';
+import { epochSeconds } from '../shared/clock.js';
+import { DomainError, notFound } from '../shared/errors.js';
+import { TenantDb, type TenantContext } from '../shared/tenant.js';
+import { actionsByName } from './actions.service.js';
+import { missingTrackable, ruleOf, type ActionRule } from './action-rules.js';
+import { existingProfileIds, insertEventActivity, insertEvents, reportingCurrency, touchProfiles, trackableFacts } from './events.repository.js';
+import { GroupCommit } from './group-commit.js';
+import { ensureSessions, eventActivityData, moveSessionHistory, sessionsById, sessionsByUuid, setSessionProfile, type SessionRow } from './sessions.repository.js';
+import { isSessionToken } from './sessions.service.js';
+import type { PreparedEvent, ResolvedTrackable, TrackableSpec } from './track-input.js';
+
+type Outcome = { ok: true; value: void } | { ok: false; error: unknown };
+interface Pending {
+  readonly businessId: number;
+  readonly event: PreparedEvent;
+}
+
+/**
+ * The write side of `POST /v1/attribution/events`: events of concurrent requests are written
+ * together, a batch per transaction, and each request is answered once its batch committed.
+ * Lookups are made once per batch (actions, sessions, profiles, trackables by type), so the
+ * per-event cost is the insert itself.
+ */
+const batchers = new WeakMap<Kysely<Database>, GroupCommit<Pending, void>>();
+
+export function submitEvent(ctx: TenantContext, event: PreparedEvent): Promise<void> {
+  let batcher = batchers.get(ctx.db);
+  if (!batcher) {
+    const base: CoreContext = ctx;
+    batcher = new GroupCommit<Pending, void>((items) => writeBatch(base, items), ctx.config.EVENT_BATCH_MAX, ctx.caps.dialect === 'postgres' ? 2 : 1);
+    batchers.set(ctx.db, batcher);
+  }
+  return batcher.submit({ businessId: ctx.businessId, event });
+}
+
+/** Writes one event in the caller's transaction (events that create objects take this path). */
+export async function writeEventNow(ctx: TenantContext, event: PreparedEvent): Promise<void> {
+  const [outcome] = await writeGroup(ctx, [event]);
+  if (outcome && !outcome.ok) throw outcome.error;
+}
+
+async function writeBatch(ctx: CoreContext, items: Pending[]): Promise<Outcome[]> {
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const outcomes: Outcome[] = new Array<Outcome>(items.length);
+      const groups = new Map<number, number[]>();
+      items.forEach((item, index) => groups.set(item.businessId, [...(groups.get(item.businessId) ?? []), index]));
+      for (const [businessId, indexes] of groups) {
+        const tenant: TenantContext = { ...ctx, db: trx, businessId, tenant: new TenantDb(trx, businessId) };
+        const results = await writeGroup(
+          tenant,
+          indexes.map((index) => (items[index] as Pending).event),
+        );
+        indexes.forEach((index, position) => (outcomes[index] = results[position] as Outcome));
+      }
+      return outcomes;
+    });
+  } catch (error) {
+    if (items.length === 1) return [{ ok: false, error }];
+    // Something no check foresaw failed the batch: write each event alone, so only the
+    // events that cause it are refused.
+    ctx.logger.warn({ err: error, events: items.length }, 'event batch failed; writing its events one by one');
+    return Promise.all(items.map(async (item) => (await writeBatch(ctx, [item]))[0] as Outcome));
+  }
+}
+
+interface Resolution {
+  profileId: number | null;
+  session: SessionRow | null;
+  trackable: ResolvedTrackable | null;
+}
+
+async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]): Promise<Outcome[]> {
+  const now = epochSeconds(ctx.clock);
+  const outcomes: Outcome[] = events.map(() => ({ ok: true, value: undefined }));
+  const fail = (index: number, error: unknown) => (outcomes[index] = { ok: false, error });
+
+  const actions = await actionsByName(ctx, [...new Set(events.map((event) => event.action))]);
+  const sessions = await sessionsOf(ctx, events, now);
+  const profiles = new Set((await existingProfileIds(ctx.tenant, [...new Set(events.flatMap((event) => (event.profileId === undefined ? [] : [event.profileId])))])).map((row) => row.id));
+
+  // Sessions assigned by this batch, so later events of the batch see the assignment.
+  const assigned = new Map<number, number>();
+  const resolutions: Array<Resolution | undefined> = events.map((event, index) => {
+    const action = actions.get(event.action);
+    if (!action) return void fail(index, new DomainError('invalid', `No action is named "${event.action}": create it first (POST /v1/attribution/actions).`, 'action'));
+    if (event.profileId !== undefined && !profiles.has(event.profileId)) return void fail(index, notFound('Profile', 'profile'));
+    const session = event.session ? sessions.get(event.session.id ?? event.session.token) : null;
+    if (session === undefined) return void fail(index, notFound('Session', 'session'));
+    const sessionProfile = session ? (assigned.get(session.id) ?? session.profile_id) : null;
+    if (session && event.profileId !== undefined && sessionProfile !== null && sessionProfile !== event.profileId) {
+      return void fail(index, new DomainError('session_assigned_to_another_profile', 'This session belongs to another profile.', 'session'));
+    }
+    if (session && event.profileId !== undefined && sessionProfile === null) assigned.set(session.id, event.profileId);
+    return { profileId: event.profileId ?? sessionProfile, session, trackable: null };
+  });
+
+  const rules = events.map((event) => {
+    const action = actions.get(event.action);
+    return action ? ruleOf(action.name, action.builtin === 1) : undefined;
+  });
+  await resolveTrackables(ctx, events, rules, resolutions, fail);
+
+  for (const [sessionId, profileId] of assigned) {
+    if (!resolutions.some((resolution, index) => resolution?.session?.id === sessionId && outcomes[index]?.ok)) continue;
+    await setSessionProfile(ctx.tenant, sessionId, profileId, now);
+    await moveSessionHistory(ctx.tenant, sessionId, null, profileId, now);
+  }
+
+  const convert = await converter(ctx);
+  const reporting = await reportingCurrency(ctx.tenant);
+  const written: Array<{ index: number; row: Parameters<typeof insertEvents>[1][number]; passive: boolean }> = [];
+  events.forEach((event, index) => {
+    const resolution = resolutions[index];
+    const action = actions.get(event.action);
+    if (!resolution || !action || !outcomes[index]?.ok) return;
+    const rule = rules[index] as ActionRule;
+    const money: Money | undefined = event.money ?? (resolution.trackable?.money ? resolution.trackable.money : undefined);
+    if (rule.moneyRequired && !event.money) return void fail(index, new DomainError('missing', `${action.name} requires an amount and a currency.`, event.currencyGiven ? 'amount' : 'currency'));
+    const converted = money ? convert(money, reporting) : null;
+    written.push({
+      index,
+      passive: action.passive === 1,
+      row: {
+        action_id: action.id,
+        profile_id: resolution.profileId,
+        session_id: resolution.session?.id ?? null,
+        trackable_type: resolution.trackable?.type ?? null,
+        trackable_id: resolution.trackable?.id ?? null,
+        amount_e4: money?.e4 ?? null,
+        currency: money?.currency ?? null,
+        converted_e4: converted,
+        converted_currency: converted === null ? null : reporting,
+        metadata: event.metadata,
+        url: event.url,
+        details: event.details,
+        message_id: resolution.session?.message_id ?? null,
+        campaign_id: resolution.session?.campaign_id ?? null,
+        tracked_at: event.trackedAt ?? now,
+        created_at: now,
+        updated_at: now,
+      },
+    });
+  });
+  if (written.length === 0) return outcomes;
+
+  const ids = await insertEvents(
+    ctx.tenant,
+    written.map((entry) => entry.row),
+  );
+  const trail = written.flatMap((entry, position) =>
+    entry.row.profile_id === null || entry.row.profile_id === undefined
+      ? []
+      : [
+          {
+            profile_id: entry.row.profile_id,
+            data: eventActivityData((events[entry.index] as PreparedEvent).action, entry.row.trackable_type ?? null),
+            occurred_at: entry.row.tracked_at,
+            event_id: ids[position] as number,
+          },
+        ],
+  );
+  await insertEventActivity(ctx.tenant, trail);
+  const touched = [...new Set(trail.map((entry) => entry.profile_id))];
+  const inbox = [...new Set(written.filter((entry) => !entry.passive && entry.row.profile_id != null).map((entry) => entry.row.profile_id as number))];
+  await touchProfiles(ctx.tenant, touched, inbox, now);
+  return outcomes;
+}
+
+/** Every session the batch names, by id or token; unseen well-formed tokens become sessions. */
+async function sessionsOf(ctx: TenantContext, events: readonly PreparedEvent[], now: number): Promise<Map<number | string, SessionRow>> {
+  const found = new Map<number | string, SessionRow>();
+  const byId = [...new Set(events.flatMap((event) => (event.session?.id === undefined ? [] : [event.session.id])))];
+  for (const row of await sessionsById(ctx.tenant, byId)) found.set(row.id, row);
+  const tokens = [...new Set(events.flatMap((event) => (event.session && (event.session.id === undefined || !found.has(event.session.id)) ? [event.session.token] : [])))];
+  for (const row of await sessionsByUuid(ctx.tenant, tokens)) found.set(row.uuid, row);
+  const unseen = tokens.filter((token) => !found.has(token) && isSessionToken(token));
+  for (const row of await ensureSessions(
+    ctx.tenant,
+    unseen.map((uuid) => ({ uuid, source: 'api' as const, created_at: now, updated_at: now })),
+  )) {
+    found.set(row.uuid, row);
+  }
+  // Events naming a session by id find it under the id; by token, under the token.
+  for (const event of events) {
+    const ref = event.session;
+    if (ref?.id !== undefined && !found.has(ref.id)) {
+      const byToken = found.get(ref.token);
+      if (byToken) found.set(ref.id, byToken);
+    }
+  }
+  return found;
+}
+
+/** Custom actions take the first trackable given, in this order. */
+const CUSTOM_ORDER: readonly TrackableType[] = ['order', 'product', 'product_variant', 'app', 'form', 'refund', 'coupon', 'cart'];
+
+/** The trackable an event is tracked for: the one its action's family names, else the first given. */
+function chosenSpec(event: PreparedEvent, rule: ActionRule): TrackableSpec | undefined {
+  if (rule.trackable === 'product') return event.trackables.product_variant ?? event.trackables.product;
+  if (rule.trackable) return event.trackables[rule.trackable];
+  for (const type of CUSTOM_ORDER) if (event.trackables[type]) return event.trackables[type];
+  return undefined;
+}
+
+const TITLES: Readonly<Record<TrackableType, string>> = {
+  app: 'App',
+  cart: 'Cart',
+  coupon: 'Coupon',
+  form: 'Form',
+  order: 'Order',
+  product: 'Product',
+  product_variant: 'Product variant',
+  refund: 'Refund',
+};
+
+async function resolveTrackables(
+  ctx: TenantContext,
+  events: readonly PreparedEvent[],
+  rules: ReadonlyArray<ActionRule | undefined>,
+  resolutions: Array<Resolution | undefined>,
+  fail: (index: number, error: unknown) => void,
+): Promise<void> {
+  const specs = events.map((event, index) => {
+    const rule = rules[index];
+    return rule && resolutions[index] ? chosenSpec(event, rule) : undefined;
+  });
+  const byType = new Map<TrackableType, number[]>();
+  for (const spec of specs) if (spec?.kind === 'id') byType.set(spec.type, [...(byType.get(spec.type) ?? []), spec.id]);
+  const facts = new Map<TrackableType, Awaited<ReturnType<typeof trackableFacts>>>();
+  for (const [type, ids] of byType) facts.set(type, await trackableFacts(ctx.tenant, type, [...new Set(ids)]));
+
+  for (const [index, spec] of specs.entries()) {
+    const resolution = resolutions[index];
+    const rule = rules[index];
+    if (!resolution || !rule) continue;
+    try {
+      if (rule.cartItems && !(spec?.kind === 'resolve' && spec.changesCartItems)) {
+        throw new DomainError('missing', `${events[index]?.action ?? 'This action'} requires products.`, 'products');
+      }
+      if (!spec) {
+        if (rule.trackableRequired && rule.trackable) throw missingTrackable(rule.trackable);
+        continue;
+      }
+      if (spec.kind === 'id') {
+        const fact = facts.get(spec.type)?.get(spec.id);
+        if (!fact) throw notFound(TITLES[spec.type], spec.type);
+        resolution.trackable = { type: spec.type, id: spec.id, money: fact.e4 !== null && fact.currency !== null ? { e4: fact.e4, currency: fact.currency } : undefined };
+      } else {
+        resolution.trackable = await spec.resolve(ctx, { profileId: resolution.profileId, sessionId: resolution.session?.id ?? null, action: events[index]?.action ?? '' });
+      }
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      resolutions[index] = undefined;
+      fail(index, error);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { EventsTable, TrackableType } from '../../store/tables.js';
+import { withKeyBounds, type KeyBounds } from '../shared/pagination.js';
+import type { TenantDb } from '../shared/tenant.js';
+
+export type EventRow = Selectable<EventsTable>;
+export type EventWithAction = EventRow & { action_name: string; action_title: string };
+
+const CHUNK = 200;
+
+/** Inserts many events in a few statements; ids come back in the order given. */
+export async function insertEvents(tenant: TenantDb, rows: ReadonlyArray<Omit<Insertable<EventsTable>, 'business_id'>>): Promise<number[]> {
+  const ids: number[] = [];
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK).map((row) => ({ ...row, business_id: tenant.businessId }));
+    const inserted = await tenant.db.insertInto('events').values(chunk).returning('id').execute();
+    // Both databases return the ids of a multi-row insert in the order of its VALUES.
+    ids.push(...inserted.map((row) => row.id));
+  }
+  return ids;
+}
+
+export async function insertEventActivity(
+  tenant: TenantDb,
+  rows: ReadonlyArray<{ profile_id: number; data: string; occurred_at: number; event_id: number }>,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK).map((row) => ({ ...row, kind: 'event', business_id: tenant.businessId }));
+    await tenant.db.insertInto('profile_activity').values(chunk).execute();
+  }
+}
+
+/** Moves profiles' last activity (and, for attention-worthy events, their inbox place) forward. */
+export async function touchProfiles(tenant: TenantDb, profileIds: readonly number[], inboxIds: readonly number[], at: number): Promise<void> {
+  if (profileIds.length > 0) {
+    await tenant.updateTable('profiles').set({ activity_at: at }).where('id', 'in', profileIds).where('activity_at', '<', at).execute();
+  }
+  if (inboxIds.length > 0) {
+    await tenant
+      .updateTable('profiles')
+      .set({ inbox_at: at })
+      .where('id', 'in', inboxIds)
+      .where((eb) => eb.or([eb('inbox_at', 'is', null), eb('inbox_at', '<', at)]))
+      .execute();
+  }
+}
+
+export function existingProfileIds(tenant: TenantDb, ids: readonly number[]): Promise<Array<{ id: number }>> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tenant.selectFrom('profiles').select('id').where('id', 'in', ids).execute();
+}
+
+export async function reportingCurrency(tenant: TenantDb): Promise<string> {
+  const row = await tenant.db.selectFrom('businesses').select('currency').where('id', '=', tenant.businessId).executeTakeFirstOrThrow();
+  return row.currency;
+}
+
+/** Money an event inherits from its trackable, by type: ids found, with amount and currency when the object has them. */
+export async function trackableFacts(
+  tenant: TenantDb,
+  type: TrackableType,
+  ids: readonly number[],
+): Promise<Map<number, { e4: number | null; currency: string | null }>> {
+  const facts = new Map<number, { e4: number | null; currency: string | null }>();
+  if (ids.length === 0) return facts;
+  const none = { e4: null, currency: null };
+  switch (type) {
+    case 'order':
+      for (const row of await tenant.selectFrom('orders').select(['id', 'total_e4', 'currency']).where('id', 'in', ids).execute()) facts.set(row.id, { e4: row.total_e4, currency: row.currency });
+      break;
+    case 'refund':
+      for (const row of await tenant.selectFrom('refunds').select(['id', 'total_e4', 'currency']).where('id', 'in', ids).execute()) facts.set(row.id, { e4: row.total_e4, currency: row.currency });
+      break;
+    case 'product_variant':
+      for (const row of await tenant.selectFrom('product_variants').select(['id', 'price_e4', 'currency']).where('id', 'in', ids).execute()) facts.set(row.id, { e4: row.price_e4, currency: row.currency });
+      break;
+    case 'product':
+      for (const row of await tenant
+        .selectFrom('product_variants')
+        .select(['product_id', 'price_e4', 'currency'])
+        .where('product_id', 'in', ids)
+        .where('is_default', '=', 1)
+        .execute()) {
+        facts.set(row.product_id, { e4: row.price_e4, currency: row.currency });
+      }
+      break;
+    case 'app':
+    case 'cart':
+    case 'coupon':
+    case 'form':
+      for (const row of await tenant.selectFrom(TABLE_OF[type]).select('id').where('id', 'in', ids).execute()) facts.set(row.id, none);
+      break;
+  }
+  return facts;
+}
+
+const TABLE_OF = { app: 'apps', cart: 'carts', coupon: 'coupons', form: 'forms' } as const;
+
+export function findEvent(tenant: TenantDb, id: number): Promise<EventWithAction | undefined> {
+  return eventsWithAction(tenant).where('events.id', '=', id).executeTakeFirst();
+}
+
+export function pageOfEvents(tenant: TenantDb, bounds: KeyBounds, filter: { profileId?: number | undefined; sessionId?: number | undefined }): Promise<EventWithAction[]> {
+  let query = eventsWithAction(tenant);
+  if (filter.profileId !== undefined) query = query.where('events.profile_id', '=', filter.profileId);
+  if (filter.sessionId !== undefined) query = query.where('events.session_id', '=', filter.sessionId);
+  return withKeyBounds(query, 'events.id', bounds).execute();
+}
+
+function eventsWithAction(tenant: TenantDb) {
+  return tenant
+    .selectFrom('events')
+    .innerJoin('actions', 'actions.id', 'events.action_id')
+    .selectAll('events')
+    .select(['actions.name as action_name', 'actions.title as action_title']);
+}
+
+export async function updateEventRow(tenant: TenantDb, id: number, changes: Partial<Omit<Insertable<EventsTable>, 'business_id' | 'id'>>): Promise<void> {
+  await tenant.updateTable('events').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteEventRow(tenant: TenantDb, id: number): Promise<void> {
+  await tenant.deleteFrom('profile_activity').where('event_id', '=', id).execute();
+  await tenant.deleteFrom('events').where('id', '=', id).execute();
+}
+
+/** Rewrites the trail entry of an event after an update (its profile or action changed). */
+export async function replaceEventActivity(tenant: TenantDb, eventId: number, entry: { profile_id: number; data: string; occurred_at: number } | null): Promise<void> {
+  await tenant.deleteFrom('profile_activity').where('event_id', '=', eventId).execute();
+  if (entry) await tenant.db.insertInto('profile_activity').values({ ...entry, kind: 'event', event_id: eventId, business_id: tenant.businessId }).execute();
+}
+
+/** Revenue attributed to a campaign: the sum of its events' converted amounts. */
+export async function campaignRevenue(tenant: TenantDb, campaignId: number): Promise<number> {
+  const row = await tenant
+    .selectFrom('events')
+    .select(sql<number>`coalesce(sum(converted_e4), 0)`.as('total'))
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}

@@ -1,0 +1,156 @@
+import type { TrackableType } from '../../store/tables.js';
+import { findProfile } from '../audience/profiles.repository.js';
+import { converter } from '../commerce/exchange-rates.service.js';
+import { parseMoney, type Money } from '../commerce/money.js';
+import { epochSeconds } from '../shared/clock.js';
+import { DomainError, notFound } from '../shared/errors.js';
+import { metadataText, parseMetadata } from '../shared/metadata.js';
+import type { KeyBounds } from '../shared/pagination.js';
+import { inTransaction, type TenantContext } from '../shared/tenant.js';
+import { actionsByName } from './actions.service.js';
+import { submitEvent, writeEventNow } from './event-ingest.js';
+import { deleteEventRow, findEvent, pageOfEvents, replaceEventActivity, reportingCurrency, trackableFacts, updateEventRow, type EventWithAction } from './events.repository.js';
+import { eventActivityData } from './sessions.repository.js';
+import { resolveSession, type SessionRef } from './sessions.service.js';
+import { checkedAction, checkedTrackedAt, checkedUrl, prepareEvent, type EventFields, type TrackableSpec } from './track-input.js';
+import { summaryKey, trackableSummaries, type TrackableSummary } from './trackables.repository.js';
+
+export interface TrackedEvent {
+  readonly id: number;
+  readonly action: { readonly id: number; readonly name: string; readonly title: string };
+  readonly money: Money | null;
+  readonly converted: Money | null;
+  readonly createdAt: number;
+  readonly metadata: Record<string, unknown>;
+  readonly profileId: number | null;
+  readonly sessionId: number | null;
+  readonly trackable: TrackableSummary | null;
+  readonly trackedAt: number;
+  readonly url: string | null;
+}
+
+export interface TrackInput extends EventFields {
+  readonly trackables?: Partial<Record<TrackableType, TrackableSpec>> | undefined;
+}
+
+/**
+ * Tracks one event and resolves once it is committed. Events that only name existing objects
+ * join a group commit; events that create or change objects (inline `*_parameters`, cart
+ * items) are written in a transaction of their own.
+ */
+export async function trackEvent(ctx: TenantContext, input: TrackInput): Promise<void> {
+  const trackables = input.trackables ?? {};
+  const solo = Object.values(trackables).some((spec) => spec.kind === 'resolve' && spec.writes);
+  const event = prepareEvent(input, trackables, epochSeconds(ctx.clock), solo);
+  if (!solo) return submitEvent(ctx, event);
+  await inTransaction(ctx, (trx) => writeEventNow(trx, event));
+}
+
+async function hydrate(ctx: TenantContext, rows: readonly EventWithAction[]): Promise<TrackedEvent[]> {
+  const summaries = await trackableSummaries(
+    ctx.tenant,
+    rows.flatMap((row) => (row.trackable_type && row.trackable_id !== null ? [{ type: row.trackable_type, id: row.trackable_id }] : [])),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    action: { id: row.action_id, name: row.action_name, title: row.action_title },
+    money: row.amount_e4 !== null && row.currency !== null ? { e4: row.amount_e4, currency: row.currency } : null,
+    converted: row.converted_e4 !== null && row.converted_currency !== null ? { e4: row.converted_e4, currency: row.converted_currency } : null,
+    createdAt: row.created_at,
+    metadata: parseMetadata(row.metadata),
+    profileId: row.profile_id,
+    sessionId: row.session_id,
+    trackable: row.trackable_type && row.trackable_id !== null ? (summaries.get(summaryKey(row.trackable_type, row.trackable_id)) ?? null) : null,
+    trackedAt: row.tracked_at,
+    url: row.url,
+  }));
+}
+
+async function existingEvent(ctx: TenantContext, id: number): Promise<EventWithAction> {
+  const row = await findEvent(ctx.tenant, id);
+  if (!row) throw notFound('Event');
+  return row;
+}
+
+export async function getEvent(ctx: TenantContext, id: number): Promise<TrackedEvent> {
+  const [event] = await hydrate(ctx, [await existingEvent(ctx, id)]);
+  return event as TrackedEvent;
+}
+
+export async function listEvents(ctx: TenantContext, bounds: KeyBounds, filter: { profileId?: number; session?: SessionRef } = {}): Promise<TrackedEvent[]> {
+  const sessionId = filter.session ? (await resolveSession(ctx, filter.session)).id : undefined;
+  return hydrate(ctx, await pageOfEvents(ctx.tenant, bounds, { profileId: filter.profileId, sessionId }));
+}
+
+export async function deleteEvent(ctx: TenantContext, id: number): Promise<void> {
+  await inTransaction(ctx, async (trx) => {
+    await existingEvent(trx, id);
+    await deleteEventRow(trx.tenant, id);
+  });
+}
+
+export interface EventChanges extends EventFields {
+  /** A trackable by id; `null` removes it. */
+  readonly trackable?: { readonly type: TrackableType; readonly id: number } | null | undefined;
+}
+
+/** Updates what was tracked. The rules of tracking apply again: a session keeps its profile. */
+export async function updateEvent(ctx: TenantContext, id: number, changes: EventChanges): Promise<TrackedEvent> {
+  await inTransaction(ctx, async (trx) => {
+    const row = await existingEvent(trx, id);
+    const now = epochSeconds(ctx.clock);
+    const update: Parameters<typeof updateEventRow>[2] = { updated_at: now };
+    let actionName = row.action_name;
+    if (changes.action !== undefined) {
+      actionName = checkedAction(changes.action);
+      const action = (await actionsByName(trx, [actionName])).get(actionName);
+      if (!action) throw new DomainError('invalid', `No action is named "${actionName}".`, 'action');
+      update.action_id = action.id;
+    }
+    let profileId = row.profile_id;
+    if (changes.profileId !== undefined) {
+      if (!(await findProfile(trx.tenant, changes.profileId))) throw notFound('Profile', 'profile');
+      profileId = changes.profileId;
+    }
+    let sessionId = row.session_id;
+    if (changes.session !== undefined) sessionId = (await resolveSession(trx, changes.session)).id;
+    if (sessionId !== null && (changes.session !== undefined || changes.profileId !== undefined)) {
+      const session = await resolveSession(trx, { id: sessionId, token: '' });
+      if (session.profile_id !== null && profileId !== null && session.profile_id !== profileId) {
+        throw new DomainError('session_assigned_to_another_profile', 'This session belongs to another profile.', 'session');
+      }
+      profileId ??= session.profile_id;
+    }
+    update.profile_id = profileId;
+    update.session_id = sessionId;
+
+    let money: Money | undefined | null = undefined;
+    if (changes.amount !== undefined || changes.currency !== undefined) money = parseMoney(changes.amount, changes.currency) ?? null;
+    if (changes.trackable !== undefined) {
+      update.trackable_type = changes.trackable?.type ?? null;
+      update.trackable_id = changes.trackable?.id ?? null;
+      if (changes.trackable) {
+        const fact = (await trackableFacts(trx.tenant, changes.trackable.type, [changes.trackable.id])).get(changes.trackable.id);
+        if (!fact) throw notFound(changes.trackable.type.replace('_', ' '), changes.trackable.type);
+        if (money === undefined && row.amount_e4 === null && fact.e4 !== null && fact.currency !== null) money = { e4: fact.e4, currency: fact.currency };
+      }
+    }
+    if (money !== undefined) {
+      const reporting = await reportingCurrency(trx.tenant);
+      const converted = money ? (await converter(trx))(money, reporting) : null;
+      Object.assign(update, { amount_e4: money?.e4 ?? null, currency: money?.currency ?? null, converted_e4: converted, converted_currency: converted === null ? null : reporting });
+    }
+    const metadata = metadataText(changes.metadata);
+    if (metadata !== undefined) update.metadata = metadata;
+    if (changes.trackedAt !== undefined) update.tracked_at = checkedTrackedAt(changes.trackedAt, now) ?? row.tracked_at;
+    if (changes.url !== undefined) update.url = checkedUrl(changes.url);
+    await updateEventRow(trx.tenant, id, update);
+    const trackableType = update.trackable_type !== undefined ? update.trackable_type : row.trackable_type;
+    await replaceEventActivity(
+      trx.tenant,
+      id,
+      profileId === null ? null : { profile_id: profileId, data: eventActivityData(actionName, trackableType), occurred_at: update.tracked_at ?? row.tracked_at },
+    );
+  });
+  return getEvent(ctx, id);
+}

@@ -1,0 +1,116 @@
+import type { TrackableType } from '../../store/tables.js';
+import { parseMoney, type Money } from '../commerce/money.js';
+import { DomainError, invalid } from '../shared/errors.js';
+import { metadataText } from '../shared/metadata.js';
+import type { TenantContext } from '../shared/tenant.js';
+import type { SessionRef } from './sessions.service.js';
+
+/** The trackable an event ends up with, and the money it carries (an order's total, a product's price). */
+export interface ResolvedTrackable {
+  readonly type: TrackableType;
+  readonly id: number;
+  readonly money: Money | undefined;
+}
+
+/** Whom the event is for, once sessions and profiles are resolved: objects created for the event belong to them. */
+export interface EventOwner {
+  readonly profileId: number | null;
+  readonly sessionId: number | null;
+  readonly action: string;
+}
+
+/**
+ * How an event names its trackable: an existing object by id (checked in bulk per batch), or
+ * work the core does in the event's transaction (find a product by reference or sku, create
+ * an object from `*_parameters`, change a cart's items).
+ */
+export type TrackableSpec =
+  | { readonly kind: 'id'; readonly type: TrackableType; readonly id: number }
+  | {
+      readonly kind: 'resolve';
+      readonly type: TrackableType;
+      /** Creates or changes objects: the event is then written in a transaction of its own. */
+      readonly writes: boolean;
+      /** Adds or removes cart items (what cart.added and cart.removed require). */
+      readonly changesCartItems?: boolean;
+      resolve(ctx: TenantContext, owner: EventOwner): Promise<ResolvedTrackable>;
+    };
+
+/** An event checked for everything that needs no database, ready to be written. */
+export interface PreparedEvent {
+  readonly action: string;
+  readonly profileId: number | undefined;
+  readonly session: SessionRef | undefined;
+  readonly money: Money | undefined;
+  readonly currencyGiven: boolean;
+  readonly trackables: Partial<Record<TrackableType, TrackableSpec>>;
+  /** JSON text. */
+  readonly metadata: string;
+  readonly url: string | null;
+  readonly details: string | null;
+  readonly trackedAt: number | undefined;
+  /** Writes in its own transaction instead of joining a batch (it creates or changes objects). */
+  readonly solo: boolean;
+}
+
+export interface EventFields {
+  readonly action?: string | undefined;
+  readonly profileId?: number | undefined;
+  readonly session?: SessionRef | undefined;
+  readonly amount?: unknown;
+  readonly currency?: unknown;
+  readonly metadata?: Record<string, unknown> | undefined;
+  readonly trackedAt?: unknown;
+  readonly url?: string | null | undefined;
+  readonly details?: Record<string, unknown> | undefined;
+}
+
+const MAX_ACTION = 200;
+const MAX_URL = 2048;
+/** Events may be back-dated, not dated in the future beyond clock skew. */
+const FUTURE_SKEW_SECONDS = 24 * 3600;
+
+export function checkedAction(action: string | undefined): string {
+  if (action === undefined) throw new DomainError('missing', 'This parameter is required.', 'action');
+  const name = action.trim();
+  if (name === '') throw new DomainError('empty', 'An event needs an action.', 'action');
+  if (name.length > MAX_ACTION) throw invalid('action', `An action name has at most ${MAX_ACTION} characters.`);
+  return name;
+}
+
+export function checkedTrackedAt(value: unknown, nowSeconds: number): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isFinite(seconds) || seconds < 0) throw invalid('tracked_at', 'Expected epoch seconds.');
+  const whole = Math.floor(seconds);
+  if (whole > nowSeconds + FUTURE_SKEW_SECONDS) throw invalid('tracked_at', 'An event cannot be tracked in the future.');
+  return whole;
+}
+
+export function checkedUrl(url: string | null | undefined): string | null {
+  if (url === undefined || url === null || url.trim() === '') return null;
+  if (url.length > MAX_URL) throw invalid('url', `A URL has at most ${MAX_URL} characters.`);
+  return url.trim();
+}
+
+/** Checks what needs no database and freezes the event's columns. */
+export function prepareEvent(fields: EventFields, trackables: Partial<Record<TrackableType, TrackableSpec>>, nowSeconds: number, solo: boolean): PreparedEvent {
+  const action = checkedAction(fields.action);
+  if (fields.profileId === undefined && fields.session === undefined) {
+    throw new DomainError('missing', 'Give the profile the event belongs to, or its session.', 'profile');
+  }
+  const details = fields.details && Object.keys(fields.details).length > 0 ? JSON.stringify(fields.details) : null;
+  return {
+    action,
+    profileId: fields.profileId,
+    session: fields.session,
+    money: parseMoney(fields.amount, fields.currency),
+    currencyGiven: fields.currency !== undefined && fields.currency !== null && fields.currency !== '',
+    trackables,
+    metadata: metadataText(fields.metadata) ?? '{}',
+    url: checkedUrl(fields.url),
+    details,
+    trackedAt: checkedTrackedAt(fields.trackedAt, nowSeconds),
+    solo,
+  };
+}

@@ -1,0 +1,122 @@
+import { createApp, type AppInput } from '../commerce/apps.service.js';
+import { addCartItems, createCart, removeCartItems, type CartInput } from '../commerce/carts.service.js';
+import { orderTotal } from '../commerce/catalog.model.js';
+import { createCoupon, type CouponInput } from '../commerce/coupons.service.js';
+import { createForm, type FormInput } from '../commerce/forms.service.js';
+import type { LineItemInput } from '../commerce/line-items.js';
+import type { Money } from '../commerce/money.js';
+import { createOrder, type OrderInput } from '../commerce/orders.service.js';
+import { findOrCreateProduct, resolveProductRef, type ProductInput, type ProductRef, type VariantRow } from '../commerce/products.service.js';
+import { createRefund, type RefundInput } from '../commerce/refunds.service.js';
+import { createVariant } from '../commerce/variants.service.js';
+import type { VariantInput } from '../commerce/products.service.js';
+import type { SessionRef } from './sessions.service.js';
+import type { EventOwner, ResolvedTrackable, TrackableSpec } from './track-input.js';
+
+/**
+ * The ways an event names its object beyond a plain id, as work done in the event's
+ * transaction: find a product by reference or sku, create an object from `*_parameters`
+ * (owned by the event's profile and session), add or remove cart items. Objects created
+ * here follow the same rules as their own endpoints.
+ */
+
+const money = (value: Money | null | undefined): Money | undefined => (value ? { e4: value.e4, currency: value.currency } : undefined);
+const variantMoney = (variant: VariantRow): Money | undefined => (variant.price_e4 !== null && variant.currency !== null ? { e4: variant.price_e4, currency: variant.currency } : undefined);
+const ownerSession = (owner: EventOwner): SessionRef | undefined => (owner.sessionId === null ? undefined : { id: owner.sessionId, token: '' });
+
+function found(product: { id: number }, variant: VariantRow): ResolvedTrackable {
+  return variant.is_default === 1 ? { type: 'product', id: product.id, money: variantMoney(variant) } : { type: 'product_variant', id: variant.id, money: variantMoney(variant) };
+}
+
+/** A product or variant by id, reference or sku (a variant's reference or sku names that variant). */
+export const productByRef = (type: 'product' | 'product_variant', ref: ProductRef): TrackableSpec => ({
+  kind: 'resolve',
+  type,
+  writes: false,
+  resolve: async (ctx) => {
+    const { product, variant } = await resolveProductRef(ctx, ref, type);
+    return found(product, variant);
+  },
+});
+
+export const newProduct = (input: ProductInput): TrackableSpec => ({
+  kind: 'resolve',
+  type: 'product',
+  writes: true,
+  // A product described again by its reference or sku is the one already stored.
+  resolve: async (ctx) => {
+    const { product, variant } = await findOrCreateProduct(ctx, input);
+    return found(product, variant);
+  },
+});
+
+export const newVariant = (parent: Omit<ProductRef, 'variantId'>, input: VariantInput): TrackableSpec => ({
+  kind: 'resolve',
+  type: 'product_variant',
+  writes: true,
+  resolve: async (ctx) => {
+    const variant = await createVariant(ctx, parent, input);
+    return { type: 'product_variant', id: variant.id, money: money(variant.price) };
+  },
+});
+
+export const newApp = (input: AppInput): TrackableSpec => ({
+  kind: 'resolve',
+  type: 'app',
+  writes: true,
+  resolve: async (ctx) => ({ type: 'app', id: (await createApp(ctx, input)).id, money: undefined }),
+});
+
+export const newForm = (input: FormInput): TrackableSpec => ({
+  kind: 'resolve',
+  type: 'form',
+  writes: true,
+  resolve: async (ctx) => ({ type: 'form', id: (await createForm(ctx, input)).id, money: undefined }),
+});
+
+export const newCoupon = (input: CouponInput): TrackableSpec => ({
+  kind: 'resolve',
+  type: 'coupon',
+  writes: true,
+  resolve: async (ctx) => ({ type: 'coupon', id: (await createCoupon(ctx, input)).id, money: undefined }),
+});
+
+export const newOrder = (input: OrderInput): TrackableSpec => ({
+  kind: 'resolve',
+  type: 'order',
+  writes: true,
+  resolve: async (ctx, owner) => {
+    const order = await createOrder(ctx, { ...input, profile: input.profile ?? owner.profileId, session: input.session ?? ownerSession(owner) });
+    return { type: 'order', id: order.id, money: money(order.total) };
+  },
+});
+
+export const newRefund = (input: RefundInput): TrackableSpec => ({
+  kind: 'resolve',
+  type: 'refund',
+  writes: true,
+  resolve: async (ctx, owner) => {
+    const refund = await createRefund(ctx, { ...input, profile: input.profile ?? owner.profileId });
+    return { type: 'refund', id: refund.id, money: money(refund.total) };
+  },
+});
+
+/**
+ * cart.added / cart.removed: the products go into (or out of) the cart given, or a new cart
+ * of the event's profile and session. The event's money is that of the items moved.
+ */
+export const cartItems = (cart: { readonly id: number } | { readonly create: CartInput } | undefined, items: readonly LineItemInput[]): TrackableSpec => ({
+  kind: 'resolve',
+  type: 'cart',
+  writes: true,
+  changesCartItems: true,
+  resolve: async (ctx, owner) => {
+    const cartId =
+      cart && 'id' in cart
+        ? cart.id
+        : (await createCart(ctx, { ...(cart?.create ?? {}), profile: cart?.create.profile ?? owner.profileId, session: cart?.create.session ?? ownerSession(owner) })).id;
+    const change = owner.action === 'cart.removed' ? await removeCartItems(ctx, cartId, items) : await addCartItems(ctx, cartId, items);
+    const lines = change.lines.map((line) => ({ price_e4: line.price.e4, currency: line.price.currency, quantity: line.quantity }));
+    return { type: 'cart', id: cartId, money: lines.length > 0 ? orderTotal(lines) : undefined };
+  },
+});

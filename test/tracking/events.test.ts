@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertError, audienceApp, ENCODINGS, sortedKeys, tenant, type Api, type AudienceApp } from '../audience/audience-client.js';
+
+interface EventJson {
+  id: string;
+  type: 'event';
+  action: { id: string; name: string; title: string };
+  amount: number | null;
+  converted_amount: string | null;
+  converted_amount_currency: string | null;
+  created_at: number;
+  currency: string | null;
+  metadata: Record<string, unknown>;
+  profile: string | null;
+  session: string | null;
+  trackable: Record<string, unknown> | null;
+  tracked_at: string;
+  url: string | null;
+}
+
+const EVENT_KEYS = ['action', 'amount', 'converted_amount', 'converted_amount_currency', 'created_at', 'currency', 'id', 'metadata', 'profile', 'session', 'trackable', 'tracked_at', 'type', 'url'];
+const TOKEN = '730a8d6b-fe22-4df0-b517-cc2e8197bd67';
+
+async function events(api: Api, query = ''): Promise<EventJson[]> {
+  const res = await api.get<{ events: EventJson[] }>(`/attribution/events${query}`);
+  assert.equal(res.status, 200, res.text);
+  return res.body.events;
+}
+
+async function track(api: Api, body: Record<string, unknown>): Promise<void> {
+  const res = await api.post('/attribution/events', body);
+  assert.equal(res.status, 201, res.text);
+  assert.deepEqual(res.body, { status: 'received', state: 'ok' });
+}
+
+describe('events', () => {
+  let t: AudienceApp;
+  before(async () => {
+    t = await audienceApp();
+  });
+  after(() => t.close());
+
+  test('a custom action must exist; tracking by profile answers 201 and the event reads back in the documented shape', async () => {
+    for (const encoding of ENCODINGS) {
+      const api = await tenant(t, encoding);
+      const profile = await api.createProfile({ first_name: 'Ana' });
+      assertError(await api.post('/attribution/events', { action: 'signup_form.completed', profile }), 422, 'invalid', 'action');
+      assert.equal((await api.post('/attribution/actions', { name: 'signup_form.completed', title: 'Signup-form completed' })).status, 201);
+      await track(api, { action: 'signup_form.completed', profile, amount: '19.90', metadata: { source: 'landing' }, url: 'https://shop.example/signup' });
+      const [event] = await events(api);
+      assert.ok(event);
+      assert.deepEqual(sortedKeys(event), EVENT_KEYS);
+      assert.deepEqual(
+        { ...event, id: '-', action: { ...event.action, id: '-' } },
+        {
+          id: '-',
+          type: 'event',
+          action: { id: '-', name: 'signup_form.completed', title: 'Signup-form completed' },
+          amount: 19.9,
+          // Test businesses report in EUR: 19.90 USD at the default set's 1.0321 USD per euro.
+          converted_amount: '19.28',
+          converted_amount_currency: 'EUR',
+          created_at: t.clock.seconds,
+          currency: 'USD',
+          metadata: { source: 'landing' },
+          profile,
+          session: null,
+          trackable: null,
+          tracked_at: String(t.clock.seconds),
+          url: 'https://shop.example/signup',
+        },
+      );
+      assert.deepEqual((await api.get<EventJson>(`/attribution/events/${event.id}`)).body, event);
+    }
+  });
+
+  test('profile or session is required; unknown profile and session are 404', async () => {
+    const api = await tenant(t);
+    assertError(await api.post('/attribution/events', { action: 'product.viewed' }), 400, 'parameter_missing', 'profile');
+    assertError(await api.post('/attribution/events', { action: 'app.installed', profile: 'zz-zzzzz' }), 404, 'not_found', 'profile');
+    assertError(await api.post('/attribution/events', {}), 400, 'parameter_missing', 'action');
+  });
+
+  test('a session token we never saw becomes a session; an unassigned session is assigned to the profile given', async () => {
+    const api = await tenant(t);
+    await api.post('/attribution/actions', { name: 'page.viewed' });
+    await track(api, { action: 'page.viewed', session: TOKEN });
+    const [anonymous] = await events(api);
+    assert.equal(anonymous?.profile, null);
+    assert.ok(anonymous?.session);
+    const profile = await api.createProfile();
+    await track(api, { action: 'page.viewed', session: TOKEN, profile });
+    const all = await events(api);
+    assert.deepEqual(
+      all.map((event) => event.profile),
+      [profile, profile],
+      'the earlier anonymous event moved to the profile too',
+    );
+    const other = await api.createProfile();
+    assertError(await api.post('/attribution/events', { action: 'page.viewed', session: TOKEN, profile: other }), 422, 'session_assigned_to_another_profile', 'session');
+    // By session alone, the event inherits the session's profile.
+    await track(api, { action: 'page.viewed', session_id: anonymous?.session });
+    assert.equal((await events(api))[0]?.profile, profile);
+  });
+
+  test('concurrent events of many requests are all stored, each exactly once', async () => {
+    const api = await tenant(t);
+    await api.post('/attribution/actions', { name: 'burst' });
+    const profile = await api.createProfile();
+    await Promise.all(Array.from({ length: 300 }, (_, index) => track(api, { action: 'burst', profile, metadata: { index: String(index) } })));
+    const seen = new Set<string>();
+    let cursor = '';
+    for (;;) {
+      const page = await events(api, `?limit=100${cursor}`);
+      for (const event of page) seen.add(String(event.metadata.index));
+      if (page.length < 100) break;
+      cursor = `&starting_after=${page.at(-1)?.id}`;
+    }
+    assert.equal(seen.size, 300);
+  });
+});
+
+describe('event rules and lifecycle', () => {
+  let t: AudienceApp;
+  before(async () => {
+    t = await audienceApp();
+  });
+  after(() => t.close());
+
+  test('built-in families require their trackable; app.spent requires amount and currency', async () => {
+    const api = await tenant(t);
+    const profile = await api.createProfile();
+    assertError(await api.post('/attribution/events', { action: 'app.installed', profile }), 400, 'parameter_missing', 'app');
+    assertError(await api.post('/attribution/events', { action: 'order.placed', profile }), 400, 'parameter_missing', 'order');
+    assertError(await api.post('/attribution/events', { action: 'cart.abandoned', profile }), 400, 'parameter_missing', 'cart');
+    assertError(await api.post('/attribution/events', { action: 'coupon.redeemed', profile }), 400, 'parameter_missing', 'coupon');
+    assertError(await api.post('/attribution/events', { action: 'form.completed', profile }), 400, 'parameter_missing', 'form');
+    assertError(await api.post('/attribution/events', { action: 'refund.requested', profile }), 400, 'parameter_missing', 'refund');
+    assertError(await api.post('/attribution/events', { action: 'product.viewed', profile }), 400, 'parameter_missing', 'product');
+    assertError(await api.post('/attribution/events', { action: 'app.installed', profile, app: 'zz-zzzzz' }), 404, 'not_found', 'app');
+    const app = (await api.post<{ id: string }>('/attribution/apps', { name: 'Beauty & Care' })).body.id;
+    await track(api, { action: 'app.installed', app, profile });
+    assertError(await api.post('/attribution/events', { action: 'app.spent', app, profile }), 400, 'parameter_missing');
+    assertError(await api.post('/attribution/events', { action: 'app.spent', app, profile, currency: 'EUR' }), 400, 'parameter_missing', 'amount');
+    assertError(await api.post('/attribution/events', { action: 'app.spent', app, profile, amount: 'ten' }), 422, 'invalid', 'amount');
+    assertError(await api.post('/attribution/events', { action: 'app.spent', app, profile, amount: 5, currency: 'XYZ' }), 422, 'invalid', 'currency');
+    await track(api, { action: 'app.spent', app, profile, amount: 4.99, currency: 'eur' });
+    const [spent, installed] = await events(api);
+    assert.deepEqual(spent?.trackable, { id: app, type: 'app', name: 'Beauty & Care' });
+    assert.deepEqual([spent?.amount, spent?.currency, spent?.converted_amount, spent?.converted_amount_currency], [4.99, 'EUR', '4.99', 'EUR']);
+    assert.deepEqual(spent?.action.name, 'app.spent');
+    assert.equal(installed?.action.title, 'App installed');
+  });
+
+  test('tracked_at defaults to created_at, can be in the past, not in the future', async () => {
+    const api = await tenant(t);
+    const profile = await api.createProfile();
+    await api.post('/attribution/actions', { name: 'visit' });
+    await track(api, { action: 'visit', profile, tracked_at: 1665684173 });
+    assert.equal((await events(api))[0]?.tracked_at, '1665684173');
+    assertError(await api.post('/attribution/events', { action: 'visit', profile, tracked_at: t.clock.seconds + 3 * 86400 }), 422, 'invalid', 'tracked_at');
+    assertError(await api.post('/attribution/events', { action: 'visit', profile, tracked_at: 'yesterday' }), 422, 'invalid', 'tracked_at');
+  });
+
+  test('an event appears in the profile trail and moves its last activity; update and delete keep the trail right', async () => {
+    const api = await tenant(t);
+    const profile = await api.createProfile();
+    await api.post('/attribution/actions', { name: 'visit' });
+    await api.post('/attribution/actions', { name: 'purchase.made', passive: false });
+    t.clock.tick(60);
+    await track(api, { action: 'visit', profile });
+    assert.equal((await api.profile(profile)).last_activity_at, t.clock.seconds);
+    const trail = await api.get<{ activity: Array<{ kind: string; data: Record<string, unknown> }> }>(`/profiles/${profile}/activity`);
+    assert.equal(trail.status, 200, trail.text);
+    assert.deepEqual(trail.body.activity[0]?.data.action, 'visit');
+
+    const [event] = await events(api);
+    const updated = await api.patch<EventJson>(`/attribution/events/${event?.id}`, { action: 'purchase.made', amount: '10', currency: 'USD', metadata: { a: '1' } });
+    assert.equal(updated.status, 200, updated.text);
+    assert.deepEqual([updated.body.action.name, updated.body.amount, updated.body.currency, updated.body.metadata], ['purchase.made', 10, 'USD', { a: '1' }]);
+    const after = await api.get<{ activity: Array<{ kind: string; data: Record<string, unknown> }> }>(`/profiles/${profile}/activity`);
+    assert.equal(after.body.activity.filter((entry) => entry.kind === 'event').length, 1);
+    assert.equal(after.body.activity.find((entry) => entry.kind === 'event')?.data.action, 'purchase.made');
+
+    const deleted = await api.delete(`/attribution/events/${event?.id}`);
+    assert.deepEqual(deleted.body, { id: event?.id, type: 'event', deleted: true });
+    assertError(await api.get(`/attribution/events/${event?.id}`), 404, 'not_found');
+    const gone = await api.get<{ activity: Array<{ kind: string }> }>(`/profiles/${profile}/activity`);
+    assert.equal(gone.body.activity.filter((entry) => entry.kind === 'event').length, 0);
+  });
+
+  test('PATCH /v1/sessions/:id attaches by id or client uuid, moves the session events, and reassigns', async () => {
+    for (const encoding of ENCODINGS) {
+      const api = await tenant(t, encoding);
+      await api.post('/attribution/actions', { name: 'page.viewed' });
+      await track(api, { action: 'page.viewed', session: TOKEN });
+      await track(api, { action: 'page.viewed', session: TOKEN });
+      const ana = await api.createProfile();
+      const attached = await api.patch<Record<string, unknown>>(`/sessions/${TOKEN}`, { profile: ana });
+      assert.equal(attached.status, 200, attached.text);
+      assert.deepEqual(sortedKeys(attached.body), ['created_at', 'id', 'profile', 'type', 'uuid']);
+      assert.deepEqual({ ...attached.body, id: '-', created_at: 0 }, { id: '-', type: 'session', profile: ana, created_at: 0, uuid: TOKEN });
+      assert.deepEqual(
+        (await events(api)).map((event) => event.profile),
+        [ana, ana],
+      );
+      const ben = await api.createProfile();
+      const moved = await api.patch<Record<string, unknown>>(`/sessions/${String(attached.body.id)}`, { profile: ben });
+      assert.equal(moved.body.profile, ben);
+      assert.deepEqual(
+        (await events(api)).map((event) => event.profile),
+        [ben, ben],
+      );
+      const anaTrail = await api.get<{ activity: Array<{ kind: string }> }>(`/profiles/${ana}/activity`);
+      assert.equal(anaTrail.body.activity.filter((entry) => entry.kind === 'event').length, 0);
+
+      // A uuid never seen creates the session, attached.
+      const fresh = await api.patch<Record<string, unknown>>('/sessions/bBJn9vR15yPaYkWmR2QK0jopMeNxrA6l', { profile: ana });
+      assert.equal(fresh.status, 200, fresh.text);
+      assert.equal(fresh.body.uuid, 'bBJn9vR15yPaYkWmR2QK0jopMeNxrA6l');
+      assertError(await api.patch('/sessions/zz-zzzzz', { profile: ana }), 422, 'invalid', 'id');
+      assertError(await api.patch(`/sessions/${TOKEN}`, {}), 400, 'parameter_missing', 'profile');
+      assertError(await api.patch(`/sessions/${TOKEN}`, { profile: 'zz-zzzzz' }), 404, 'not_found', 'profile');
+    }
+  });
+
+  test("another business's events, sessions and profiles are not found", async () => {
+    const mine = await tenant(t);
+    const theirs = await tenant(t);
+    await mine.post('/attribution/actions', { name: 'visit' });
+    await theirs.post('/attribution/actions', { name: 'visit' });
+    const profile = await mine.createProfile();
+    await track(mine, { action: 'visit', profile, session: TOKEN });
+    const [event] = await events(mine);
+    assertError(await theirs.get(`/attribution/events/${event?.id}`), 404, 'not_found');
+    assertError(await theirs.patch(`/attribution/events/${event?.id}`, { amount: 1 }), 404, 'not_found');
+    assertError(await theirs.delete(`/attribution/events/${event?.id}`), 404, 'not_found');
+    assertError(await theirs.post('/attribution/events', { action: 'visit', profile }), 404, 'not_found', 'profile');
+    assertError(await theirs.get(`/sessions/${event?.session}`), 404, 'not_found');
+    assertError(await theirs.patch(`/sessions/${event?.session}`, { profile: await theirs.createProfile() }), 404, 'not_found');
+    assertError(await theirs.post('/attribution/events', { action: 'visit', session: event?.session }), 404, 'not_found', 'session');
+    // The same client token is a separate session of each business.
+    await track(theirs, { action: 'visit', session: TOKEN });
+    assert.equal((await events(theirs))[0]?.profile, null);
+    assert.deepEqual(await events(theirs, `?session=${TOKEN}`).then((list) => list.length), 1);
+  });
+});
