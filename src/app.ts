@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { esputnikSurface } from './api/esputnik/index.js';
 import { hellocustomerSurface } from './api/hellocustomer/index.js';
 import { hellodialogSurface } from './api/hellodialog/index.js';
@@ -40,12 +40,14 @@ function requestId(req: IncomingMessage): string {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { ctx, metrics } = deps;
   const loggerInstance: FastifyBaseLogger = ctx.logger;
+  const trustProxy: FastifyServerOptions['trustProxy'] = ctx.config.TRUST_PROXY;
   const app = Fastify({
     loggerInstance,
     // One line per request, written by the onResponse hook below with the token masked.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: requestId,
     bodyLimit: ctx.config.BODY_LIMIT_BYTES,
+    trustProxy,
     rewriteUrl: applyMethodOverride,
     routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },

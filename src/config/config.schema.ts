@@ -4,6 +4,7 @@
  */
 
 import { isCountryCode, isCurrencyCode, isTimeZone } from '../core/business/locale.js';
+import ipaddr from 'ipaddr.js';
 
 export class ConfigValueError extends Error {}
 
@@ -36,6 +37,22 @@ const boolean: Parser<boolean> = (raw) => {
   if (['true', '1', 'yes', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'off', ''].includes(value)) return false;
   throw new ConfigValueError(`expected true or false, got "${raw}"`);
+};
+
+/**
+ * Which proxies' X-Forwarded-For to believe, in Fastify's terms: false (none), true (any),
+ * or a comma-separated list of addresses and CIDR ranges.
+ */
+const trustedProxies: Parser<boolean | string[]> = (raw) => {
+  const value = raw.trim();
+  if (['', 'false', '0', 'no', 'off'].includes(value.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const valid = entry.includes('/') ? ipaddr.isValidCIDR(entry) : ipaddr.isValid(entry);
+    if (!valid) throw new ConfigValueError(`expected true, false or addresses/CIDR ranges, got "${entry}"`);
+  }
+  return entries;
 };
 
 function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
@@ -81,6 +98,11 @@ export const configSchema = {
     'Base of every absolute link hellohub writes (short links, unsubscribe, surveys, tracking). Default http://localhost:PORT.',
     undefined,
     httpUrl,
+  ),
+  TRUST_PROXY: variable(
+    'Proxies whose X-Forwarded-For is believed (client address for logs and per-address limits): false, true, or comma-separated addresses/CIDRs.',
+    'false',
+    trustedProxies,
   ),
   DATA_DIR: variable('Directory of the embedded SQLite database and other local state.', './data', text),
   DATABASE_URL: variable('postgres://… to use PostgreSQL instead of the embedded SQLite file.', undefined, postgresUrl),

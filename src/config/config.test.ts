@@ -44,3 +44,10 @@ test('the README documents every variable', async () => {
   const { describeConfig } = await import('./config.js');
   for (const { name } of describeConfig()) assert.match(readme, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} is in the README's table`);
 });
+
+test('TRUST_PROXY: false by default, true, or a list of addresses and ranges', () => {
+  assert.equal(loadConfig({}).TRUST_PROXY, false);
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY, true);
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).TRUST_PROXY, ['10.0.0.0/8', '127.0.0.1', '::1']);
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example.com' }), /TRUST_PROXY/);
+});

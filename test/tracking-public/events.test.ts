@@ -161,6 +161,24 @@ describe('public event tracking', () => {
     assert.deepEqual((await v.api.get<{ events: unknown[] }>('/attribution/events')).body.events, [], 'nothing was tracked');
   });
 
+  test("a browser's session is a client session; it names only its own carts and orders", async () => {
+    const v = await visitor(t);
+    const mine = newToken();
+    const other = newToken();
+    await v.api.post('/attribution/products', { name: 'Socks', sku: 'SOCK', price: { amount: 5, currency: 'USD' } });
+    assertReceived(await v.post('/v1/track/events', { session: mine, action: 'cart.added', products: ['SOCK'] }));
+    const [added] = await eventsOf(v, mine);
+    const cart = added?.trackable?.id;
+    assert.ok(cart);
+    assert.equal((await v.session(mine))?.source, 'client');
+    // Another visitor who learned the cart id cannot change or abandon it.
+    assertPublicError(await v.post('/v1/track/events', { session: other, action: 'cart.removed', object: cart, object_type: 'cart', products: ['SOCK'] }), 404, 'not_found', 'cart');
+    assertPublicError(await v.post('/v1/track/events', { session: other, action: 'cart.abandoned', object: cart, object_type: 'cart' }), 404, 'not_found', 'cart');
+    assertReceived(await v.post('/v1/track/events', { session: mine, action: 'cart.abandoned', object: cart, object_type: 'cart' }));
+    const order = await v.api.post<{ id: string }>('/attribution/orders', { reference: 'O-1' });
+    assertPublicError(await v.post('/v1/track/events', { session: mine, action: 'order.placed', object: order.body.id, object_type: 'order' }), 404, 'not_found', 'order');
+  });
+
   test("tenant isolation: A's token with B's public id tracks into a session of B; A's objects are not found from B", async () => {
     const a = await visitor(t);
     const b = await visitor(t);

@@ -25,7 +25,12 @@ export type IdKind =
   | 'order_item'
   | 'cart'
   | 'cart_item'
-  | 'refund';
+  | 'refund'
+  | 'channel'
+  | 'template'
+  | 'message'
+  | 'webhook'
+  | 'webhook_delivery';
 
 /** A deterministic permutation of `alphabet` for `kind`, so each kind reads ids differently. */
 function alphabetFor(alphabet: string, kind: IdKind): string {

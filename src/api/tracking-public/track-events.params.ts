@@ -70,6 +70,7 @@ export function publicTrackInput(body: Body, ids: PublicIds): TrackInput {
   return {
     ...trackInputFrom(hellotextBody, ids),
     session,
+    fromBrowser: true,
     details: Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)),
   };
 }

@@ -180,9 +180,10 @@ async function sessionsOf(ctx: TenantContext, events: readonly PreparedEvent[], 
   const tokens = [...new Set(events.flatMap((event) => (event.session && (event.session.id === undefined || !found.has(event.session.id)) ? [event.session.token] : [])))];
   for (const row of await sessionsByUuid(ctx.tenant, tokens)) found.set(row.uuid, row);
   const unseen = tokens.filter((token) => !found.has(token) && isSessionToken(token));
+  const fromBrowser = new Set(events.flatMap((event) => (event.fromBrowser && event.session ? [event.session.token] : [])));
   for (const row of await ensureSessions(
     ctx.tenant,
-    unseen.map((uuid) => ({ uuid, source: 'api' as const, created_at: now, updated_at: now })),
+    unseen.map((uuid) => ({ uuid, source: fromBrowser.has(uuid) ? ('client' as const) : ('api' as const), created_at: now, updated_at: now })),
   )) {
     found.set(row.uuid, row);
   }
@@ -249,10 +250,12 @@ async function resolveTrackables(
       }
       if (spec.kind === 'id') {
         const fact = facts.get(spec.type)?.get(spec.id);
-        if (!fact) throw notFound(TITLES[spec.type], spec.type);
+        // A browser names only its own session's carts and orders: others are not there for it.
+        const foreign = events[index]?.fromBrowser === true && fact?.sessionId !== undefined && fact.sessionId !== (resolution.session?.id ?? null);
+        if (!fact || foreign) throw notFound(TITLES[spec.type], spec.type);
         resolution.trackable = { type: spec.type, id: spec.id, money: fact.e4 !== null && fact.currency !== null ? { e4: fact.e4, currency: fact.currency } : undefined };
       } else {
-        resolution.trackable = await spec.resolve(ctx, { profileId: resolution.profileId, sessionId: resolution.session?.id ?? null, action: events[index]?.action ?? '' });
+        resolution.trackable = await spec.resolve(ctx, { profileId: resolution.profileId, sessionId: resolution.session?.id ?? null, action: events[index]?.action ?? '', fromBrowser: events[index]?.fromBrowser === true });
       }
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

@@ -60,13 +60,15 @@ export async function trackableFacts(
   tenant: TenantDb,
   type: TrackableType,
   ids: readonly number[],
-): Promise<Map<number, { e4: number | null; currency: string | null }>> {
-  const facts = new Map<number, { e4: number | null; currency: string | null }>();
+): Promise<Map<number, TrackableFact>> {
+  const facts = new Map<number, TrackableFact>();
   if (ids.length === 0) return facts;
   const none = { e4: null, currency: null };
   switch (type) {
     case 'order':
-      for (const row of await tenant.selectFrom('orders').select(['id', 'total_e4', 'currency']).where('id', 'in', ids).execute()) facts.set(row.id, { e4: row.total_e4, currency: row.currency });
+      for (const row of await tenant.selectFrom('orders').select(['id', 'total_e4', 'currency', 'session_id']).where('id', 'in', ids).execute()) {
+        facts.set(row.id, { e4: row.total_e4, currency: row.currency, sessionId: row.session_id });
+      }
       break;
     case 'refund':
       for (const row of await tenant.selectFrom('refunds').select(['id', 'total_e4', 'currency']).where('id', 'in', ids).execute()) facts.set(row.id, { e4: row.total_e4, currency: row.currency });
@@ -84,8 +86,10 @@ export async function trackableFacts(
         facts.set(row.product_id, { e4: row.price_e4, currency: row.currency });
       }
       break;
-    case 'app':
     case 'cart':
+      for (const row of await tenant.selectFrom('carts').select(['id', 'session_id']).where('id', 'in', ids).execute()) facts.set(row.id, { ...none, sessionId: row.session_id });
+      break;
+    case 'app':
     case 'coupon':
     case 'form':
       for (const row of await tenant.selectFrom(TABLE_OF[type]).select('id').where('id', 'in', ids).execute()) facts.set(row.id, none);
@@ -94,7 +98,14 @@ export async function trackableFacts(
   return facts;
 }
 
-const TABLE_OF = { app: 'apps', cart: 'carts', coupon: 'coupons', form: 'forms' } as const;
+const TABLE_OF = { app: 'apps', coupon: 'coupons', form: 'forms' } as const;
+
+/** What an event learns of an existing object: its money, and for carts and orders their session. */
+export interface TrackableFact {
+  readonly e4: number | null;
+  readonly currency: string | null;
+  readonly sessionId?: number | null;
+}
 
 export function findEvent(tenant: TenantDb, id: number): Promise<EventWithAction | undefined> {
   return eventsWithAction(tenant).where('events.id', '=', id).executeTakeFirst();

@@ -17,6 +17,8 @@ export interface EventOwner {
   readonly profileId: number | null;
   readonly sessionId: number | null;
   readonly action: string;
+  /** Sent by a browser with the public id: it may only touch its own session's carts and orders. */
+  readonly fromBrowser: boolean;
 }
 
 /**
@@ -51,6 +53,7 @@ export interface PreparedEvent {
   readonly trackedAt: number | undefined;
   /** Writes in its own transaction instead of joining a batch (it creates or changes objects). */
   readonly solo: boolean;
+  readonly fromBrowser: boolean;
 }
 
 export interface EventFields {
@@ -63,6 +66,8 @@ export interface EventFields {
   readonly trackedAt?: unknown;
   readonly url?: string | null | undefined;
   readonly details?: Record<string, unknown> | undefined;
+  /** Tracked by a browser with the public id (sessions it names are the client's own). */
+  readonly fromBrowser?: boolean | undefined;
 }
 
 const MAX_ACTION = 200;
@@ -112,5 +117,6 @@ export function prepareEvent(fields: EventFields, trackables: Partial<Record<Tra
     details,
     trackedAt: checkedTrackedAt(fields.trackedAt, nowSeconds),
     solo,
+    fromBrowser: fields.fromBrowser === true,
   };
 }

@@ -1,4 +1,5 @@
 import { createApp, type AppInput } from '../commerce/apps.service.js';
+import { findCart } from '../commerce/carts.repository.js';
 import { addCartItems, createCart, removeCartItems, type CartInput } from '../commerce/carts.service.js';
 import { orderTotal } from '../commerce/catalog.model.js';
 import { createCoupon, type CouponInput } from '../commerce/coupons.service.js';
@@ -10,6 +11,7 @@ import { findOrCreateProduct, resolveProductRef, type ProductInput, type Product
 import { createRefund, type RefundInput } from '../commerce/refunds.service.js';
 import { createVariant } from '../commerce/variants.service.js';
 import type { VariantInput } from '../commerce/products.service.js';
+import { notFound } from '../shared/errors.js';
 import type { SessionRef } from './sessions.service.js';
 import type { EventOwner, ResolvedTrackable, TrackableSpec } from './track-input.js';
 
@@ -111,6 +113,7 @@ export const cartItems = (cart: { readonly id: number } | { readonly create: Car
   writes: true,
   changesCartItems: true,
   resolve: async (ctx, owner) => {
+    if (cart && 'id' in cart && owner.fromBrowser && (await findCart(ctx.tenant, cart.id))?.session_id !== owner.sessionId) throw notFound('Cart', 'cart');
     const cartId =
       cart && 'id' in cart
         ? cart.id
