@@ -9,6 +9,8 @@ import { hellocustomerSurface } from './api/hellocustomer/index.js';
 import { hellodialogSurface } from './api/hellodialog/index.js';
 import { hellotextSurface } from './api/hellotext/index.js';
 import { trackingPublicSurface } from './api/tracking-public/index.js';
+import { shortLinkRoutes } from './api/web/short-links.routes.js';
+import { hookRoutes } from './api/web/hooks.routes.js';
 import { parseQueryString, registerBodyParsers, rejectUnreadableQuery } from './api/http/body-parsing.js';
 import { useSurfaceErrors } from './api/http/error-handling.js';
 import { plainProblem, restStatusOf } from './api/http/statuses.js';
@@ -121,6 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(hellotextSurface, { ...surfaceDeps, prefix: '/v1' });
   // Beside the Hellotext surface, not inside it: its secret-key guard must not apply.
   await app.register(trackingPublicSurface, surfaceDeps);
+  await app.register(shortLinkRoutes, surfaceDeps);
+  await app.register(hookRoutes, surfaceDeps);
   await app.register(esputnikSurface, { ...surfaceDeps, prefix: '/api/v1' });
   await app.register(esputnikSurface, { ...surfaceDeps, prefix: '/api/v2' });
   await app.register(hellodialogSurface, { ...surfaceDeps, prefix: '/api' });

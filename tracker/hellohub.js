@@ -12,8 +12,10 @@
   var MAX_QUEUE = 200;
   var MAX_AGE_MS = 7 * 864e5;
   var TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+  var IDENTIFY = '/public/identifications';
 
-  var state = { business: null, apiRoot: null, session: null, retry: null, attempt: 0 };
+  // flushing: the flush under way in this tab (the lease only keeps other tabs out).
+  var state = { business: null, apiRoot: null, session: null, retry: null, attempt: 0, flushing: null, again: false };
   var tab = Math.random().toString(36).slice(2);
 
   function now() {
@@ -128,7 +130,10 @@
     store(QUEUE, queue().filter(function (item) { return item.id !== id; }));
   }
 
-  /** One request: 'done' (2xx, or a 4xx that retrying cannot fix), else 'retry'. */
+  /**
+   * One request: 'done' (2xx, or a 4xx that retrying cannot fix), 'retry', or 'queued' (it
+   * was answered, and what it led to waits in the queue).
+   */
   function deliver(item) {
     if (navigator.onLine === false) return Promise.resolve('retry');
     return fetch(state.apiRoot + item.path, {
@@ -138,6 +143,14 @@
       body: JSON.stringify(item.body),
     }).then(
       function (response) {
+        if (response.status === 422 && item.path === IDENTIFY && !item.renewed) {
+          return response.json().then(function (answer) {
+            var error = answer && answer.errors && answer.errors[0];
+            return error && error.type === 'session_assigned_to_another_profile' ? reidentify(item) : 'done';
+          }, function () {
+            return 'done';
+          });
+        }
         return response.status >= 500 || response.status === 429 ? 'retry' : 'done';
       },
       function () {
@@ -147,11 +160,25 @@
   }
 
   /** Sends at once; a request the network or the server could not take waits in the queue. */
-  function send(path, body) {
-    var item = { id: uuid(), path: path, body: body, business: state.business, at: now() };
+  function send(path, body, renewed) {
+    var item = { id: uuid(), path: path, body: body, business: state.business, at: now(), renewed: renewed };
     return deliver(item).then(function (outcome) {
       if (outcome === 'retry') enqueue(item);
       return outcome === 'done';
+    });
+  }
+
+  /**
+   * The session was identified as another visitor before (a shared device): their history
+   * stays theirs. This visitor gets a new session, identified instead.
+   */
+  function reidentify(item) {
+    if (item.body.session === state.session) startSession(uuid());
+    var body = {};
+    for (var key in item.body) body[key] = item.body[key];
+    body.session = state.session;
+    return send(IDENTIFY, body, true).then(function (done) {
+      return done ? 'done' : 'queued';
     });
   }
 
@@ -163,31 +190,43 @@
     state.retry = setTimeout(flush, delay);
   }
 
-  /** Sends the queued requests in order; one tab at a time holds a short lease on the queue. */
+  /**
+   * Sends the queued requests in order. One tab at a time holds a short lease on the queue,
+   * and one flush at a time runs in a tab: a second call (the retry timer, `online`, the
+   * page) waits for it, then flushes again what was queued meanwhile.
+   */
   function flush() {
     clearTimeout(state.retry);
     state.retry = null;
+    if (state.flushing) {
+      state.again = true;
+      return state.flushing;
+    }
     var items = queue();
     if (!items.length) return Promise.resolve();
     var lease = stored(LEASE);
     if (lease && lease.tab !== tab && lease.until > now()) return Promise.resolve(scheduleRetry());
-    store(LEASE, { tab: tab, until: now() + 15000 });
+    var failed = false;
     var next = function (index) {
-      if (index >= items.length) {
-        state.attempt = 0;
-        store(LEASE, undefined);
-        return undefined;
-      }
+      if (index >= items.length) return undefined;
+      store(LEASE, { tab: tab, until: now() + 15000 });
       return deliver(items[index]).then(function (outcome) {
-        if (outcome === 'retry') {
-          store(LEASE, undefined);
-          return scheduleRetry();
-        }
+        if (outcome === 'retry') return (failed = true);
         dequeue(items[index].id);
         return next(index + 1);
       });
     };
-    return next(0);
+    state.again = false;
+    state.flushing = next(0).then(null, function () {
+      failed = true;
+    }).then(function () {
+      state.flushing = null;
+      store(LEASE, undefined);
+      if (failed) return scheduleRetry();
+      state.attempt = 0;
+      if (state.again) return flush();
+    });
+    return state.flushing;
   }
 
   function ready() {
@@ -200,6 +239,12 @@
     send('/public/acks', { session: state.session, utm_params: utmParams(), at: new Date().toISOString() });
   }
 
+  function startSession(token) {
+    state.session = token;
+    keepSession(token);
+    ack();
+  }
+
   var Hellohub = {
     version: 1,
 
@@ -209,9 +254,7 @@
       state.business = publicBusinessId;
       state.apiRoot = String(options.apiRoot || state.apiRoot || location.origin + '/v1').replace(/\/+$/, '');
       var given = options.session || queryParam(COOKIE) || readCookie(COOKIE);
-      state.session = given && TOKEN.test(given) ? given : uuid();
-      keepSession(state.session);
-      ack();
+      startSession(given && TOKEN.test(given) ? given : uuid());
       flush();
       return Hellohub;
     },
@@ -228,13 +271,16 @@
       return send('/track/events', body);
     },
 
-    /** Identifies the visitor (sign-in): the server attaches this session to their profile. */
+    /**
+     * Identifies the visitor (sign-in): the server attaches this session to their profile.
+     * A session another visitor identified before is not theirs: a new session is started.
+     */
     identify: function (userId, traits) {
       ready();
       var body = { session: state.session };
       for (var key in traits || {}) if (Object.prototype.hasOwnProperty.call(traits, key)) body[key] = traits[key];
       if (userId !== undefined && userId !== null) body.user_id = String(userId);
-      return send('/public/identifications', body);
+      return send(IDENTIFY, body);
     },
 
     /** Sends what waits in the queue now (it is also retried with backoff and when back online). */

@@ -91,6 +91,13 @@ const postgresUrl: Parser<string> = (raw) => {
   return raw;
 };
 
+/** A comma-separated list of words, each trimmed; blanks dropped. */
+const wordList: Parser<readonly string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((word) => word.trim())
+    .filter((word) => word !== '');
+
 export const configSchema = {
   PORT: variable('TCP port the HTTP server listens on.', '8080', integer(0, 65535)),
   HOST: variable('Interface the HTTP server binds to.', '0.0.0.0', text),
@@ -137,6 +144,15 @@ export const configSchema = {
   TRACKING_RATE_IP_BURST: variable('Browser tracking: requests one client address may make at once before the per-minute rate applies.', '120', integer(1, 1_000_000)),
   TRACKING_RATE_SESSION_PER_MINUTE: variable('Browser tracking: requests naming one session may make per minute, sustained (in-process token bucket).', '120', integer(1, 1_000_000)),
   TRACKING_RATE_SESSION_BURST: variable('Browser tracking: requests naming one session may make at once before the per-minute rate applies.', '60', integer(1, 1_000_000)),
+  TEMPLATE_APPROVAL_DELAY_MS: variable(
+    'How long the dev-inbox provider takes to approve a WhatsApp template (providers with a real review ignore it).',
+    '5000',
+    integer(0, 86_400_000),
+  ),
+  OPT_OUT_KEYWORDS: variable('Inbound messages that unsubscribe their sender (comma-separated; the whole message, any case).', 'STOP,UNSUBSCRIBE,BAJA', wordList),
+  OPT_IN_KEYWORDS: variable('Inbound messages that subscribe their sender again (comma-separated; the whole message, any case).', 'START,SUBSCRIBE,ALTA', wordList),
+  OPT_OUT_REPLY: variable('The answer to an opt-out keyword.', 'You are unsubscribed and will get no more messages. Reply START to subscribe again.', text),
+  OPT_IN_REPLY: variable('The answer to an opt-in keyword.', 'You are subscribed again. Reply STOP to unsubscribe.', text),
   DEFAULT_BUSINESS_NAME: variable('Name of the business created on first start of an empty database.', 'My business', checked((value) => value.length > 0 && value.length <= 200, '1 to 200 characters')),
   DEFAULT_COUNTRY: variable('Country (ISO 3166-1 alpha-2) of businesses created without one.', 'US', checked(isCountryCode, 'an ISO 3166-1 alpha-2 code such as NL')),
   DEFAULT_CURRENCY: variable('Currency (ISO 4217) of businesses created without one.', 'USD', checked(isCurrencyCode, 'an ISO 4217 code such as EUR')),

@@ -1,4 +1,8 @@
 import type { CoreContext } from '../core/context.js';
+import { templateJobHandlers } from '../core/messaging/templates.jobs.js';
+import { messageJobHandlers } from '../core/messaging/messages.job.js';
+import { startChannelProviders } from '../core/messaging/messages.providers.js';
+import { webhookJobHandlers } from '../core/webhooks/webhook-delivery.job.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { JobHandlers } from './job-handler.js';
 import { Worker, workerOptionsFromConfig } from './worker.js';
@@ -9,13 +13,16 @@ export interface RunningWorker {
 }
 
 /**
- * The job kinds this installation runs. Each capability adds its handlers here as it
- * arrives (message sending, webhook delivery, attachment downloads, imports).
+ * The job kinds this installation runs, bound to the context they run with. Each capability
+ * adds its handlers here as it arrives (message sending, webhook delivery, attachment
+ * downloads, imports).
  */
-export const jobHandlers: JobHandlers = {};
+export function jobHandlers(ctx: CoreContext): JobHandlers {
+  return { ...webhookJobHandlers(ctx), ...templateJobHandlers(ctx), ...messageJobHandlers(ctx) };
+}
 
 /** Starts a worker for `hellohub serve` / `hellohub worker`, counting outcomes in metrics. */
-export function startWorker(ctx: CoreContext, metrics: Metrics, handlers: JobHandlers = jobHandlers): RunningWorker {
+export function startWorker(ctx: CoreContext, metrics: Metrics, handlers: JobHandlers = jobHandlers(ctx)): RunningWorker {
   const worker = new Worker(ctx, handlers, {
     ...workerOptionsFromConfig(ctx.config),
     hooks: {
@@ -26,5 +33,6 @@ export function startWorker(ctx: CoreContext, metrics: Metrics, handlers: JobHan
   });
   worker.start();
   ctx.logger.info({ concurrency: ctx.config.WORKER_CONCURRENCY }, 'worker started');
-  return { stop: (timeoutMs) => worker.stop(timeoutMs) };
+  const providers = startChannelProviders(ctx);
+  return { stop: (timeoutMs) => worker.stop(timeoutMs).finally(() => providers.close()) };
 }

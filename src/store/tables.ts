@@ -187,6 +187,7 @@ export interface SessionsTable {
   /** The message whose short link created the session (attribution). */
   message_id: number | null;
   campaign_id: number | null;
+  journey_id: ColumnType<number | null, number | null | undefined, number | null>;
   source: SessionSource;
   /** JSON text of the UTM parameters of the first acknowledgement. */
   utm: string | null;
@@ -289,7 +290,6 @@ export interface CartsTable {
 interface LineItemColumns {
   id: Generated<number>;
   business_id: number;
-  product_id: number;
   variant_id: number | null;
   price_e4: number;
   currency: string;
@@ -300,10 +300,16 @@ interface LineItemColumns {
 
 export interface OrderItemsTable extends LineItemColumns {
   order_id: number;
+  /** null once the product was deleted: the line, and the order's total, stay. */
+  product_id: number | null;
+  /** The product's (or variant's) name and sku when the line was added. */
+  name: string;
+  sku: string | null;
 }
 
 export interface CartItemsTable extends LineItemColumns {
   cart_id: number;
+  product_id: number;
 }
 
 export type RefundableType = 'order' | 'product';
@@ -343,6 +349,7 @@ export interface EventsTable {
   details: string | null;
   message_id: number | null;
   campaign_id: number | null;
+  journey_id: ColumnType<number | null, number | null | undefined, number | null>;
   tracked_at: number;
   created_at: number;
   updated_at: number;

@@ -220,6 +220,62 @@ describe('the tracker in headless Chromium', { skip }, () => {
     }
   });
 
+  test('identify on a session another visitor identified before starts a new session (new cookie, acked) and identifies that one; the first visitor keeps their history', async () => {
+    const { context, page } = await visit('/shared-device');
+    try {
+      const first = await sessionIn(page);
+      assert.equal(await inPage(page, "Hellohub.identify('cus_first', { email: 'first@example.com' })"), true);
+      assert.equal(await track(page, 'page.visited'), true);
+      const firstProfile = (await session(first))?.profile_id;
+      assert.ok(firstProfile);
+
+      // Someone else signs in on the same browser.
+      assert.equal(await inPage(page, "Hellohub.identify('cus_second', { email: 'second@example.com' })"), true, 'delivered on the new session');
+      const second = await sessionIn(page);
+      assert.notEqual(second, first);
+      assert.match(second, /^[0-9a-f-]{36}$/);
+      const [cookie] = (await context.cookies(shopOrigin)).filter((c) => c.name === 'hello_session');
+      assert.equal(cookie?.value, second);
+      const acked = await waitFor('the ack of the new session', async () => ((await session(second))?.first_seen_at ? session(second) : undefined));
+      assert.ok(acked?.profile_id && acked.profile_id !== firstProfile, 'the new session is the second visitor\'s');
+      assert.equal((await api.profile(t.ids.encode('profile', acked.profile_id))).emails[0], 'second@example.com');
+
+      assert.equal((await session(first))?.profile_id, firstProfile, 'the old session stays with the first visitor');
+      assert.deepEqual(
+        (await eventsOf(first)).map((event) => event.profile),
+        [t.ids.encode('profile', firstProfile)],
+      );
+      assert.equal(await track(page, 'page.visited'), true);
+      assert.equal((await eventsArrived(second, 1))[0]?.profile, t.ids.encode('profile', acked.profile_id));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('flushes at once from one tab (the page, the online event, the retry timer) send each queued event once', async () => {
+    const { context, page } = await visit('/flushes');
+    try {
+      const token = await sessionIn(page);
+      await waitFor('the ack', async () => ((await session(token))?.first_seen_at ? true : undefined));
+      await page.route(`${apiOrigin}/v1/**`, (route) => route.abort('internetdisconnected'));
+      for (const n of [1, 2, 3]) assert.equal(await track(page, 'page.visited', { metadata: { n } }), false);
+      await page.unroute(`${apiOrigin}/v1/**`);
+      // Slow answers, so the flushes overlap while every item is in flight.
+      await page.route(`${apiOrigin}/v1/**`, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await route.fallback();
+      });
+      await inPage(page, "Promise.all([Hellohub.flush(), Hellohub.flush(), (window.dispatchEvent(new Event('online')), Hellohub.flush())])");
+      await eventsArrived(token, 3);
+      await waitFor('an empty queue', async () => (JSON.stringify(await queueIn(page)) === '[]' ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const events = await api.get<{ events: Array<{ metadata: { n?: number } }> }>(`/attribution/events?session=${token}`);
+      assert.deepEqual(events.body.events.map((event) => event.metadata.n).sort(), [1, 2, 3], 'each event once');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('offline, events wait in localStorage and are sent once the network is back; a 5xx is retried, a 4xx is not', async () => {
     const { context, page } = await visit('/offline');
     try {

@@ -61,10 +61,14 @@ export interface ItemJson {
   type: 'order_item' | 'cart_item';
   created_at: number;
   price: ItemPriceJson;
-  product: string;
+  /** null for an order item whose product was deleted. */
+  product: string | null;
   quantity: number;
   variant: string | null;
   order?: string;
+  /** Order items: what the item was sold as. */
+  name?: string;
+  sku?: string | null;
 }
 
 export interface OrderJson {
@@ -105,10 +109,12 @@ export interface RefundJson {
   total: ItemPriceJson | null;
 }
 
-/** The documented keys of each object (and our extensions: items' `variant`, orders' `profile` and `session`). */
+/** The documented keys of each object (and our extensions: items' `variant`, order items' `name` and `sku`, orders' `profile` and `session`). */
 export const PRODUCT_KEYS = ['id', 'type', 'brand', 'categories', 'collection', 'created_at', 'image_url', 'metadata', 'name', 'price', 'reference', 'sku', 'source', 'tags', 'variants'];
 export const VARIANT_KEYS = ['id', 'type', 'created_at', 'image_url', 'metadata', 'name', 'price', 'product', 'reference', 'sku', 'source'];
 export const ITEM_KEYS = ['id', 'type', 'created_at', 'price', 'product', 'quantity', 'variant'];
+/** Order items also keep the name and sku they were sold under. */
+export const ORDER_ITEM_KEYS = [...ITEM_KEYS, 'name', 'sku'];
 export const ORDER_KEYS = ['id', 'type', 'created_at', 'delivery', 'items', 'metadata', 'reference', 'source', 'total', 'profile', 'session'];
 export const CART_KEYS = ['id', 'type', 'created_at', 'items', 'metadata', 'profile', 'reference', 'session', 'source'];
 export const REFUND_KEYS = ['id', 'type', 'created_at', 'metadata', 'profile', 'reference', 'refundable', 'source', 'total'];

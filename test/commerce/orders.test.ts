@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { forBusiness } from '../../src/core/shared/tenant.js';
 import { attachSession } from '../../src/core/tracking/sessions.service.js';
 import { testApp, type TestApp } from '../support/app.js';
-import { assertError, ENCODINGS, FORGED, ITEM_KEYS, ORDER_KEYS, shop, sortedKeys, type ItemJson, type OrderJson, type ProductJson, type Shop } from './commerce-client.js';
+import { assertError, ENCODINGS, FORGED, ORDER_ITEM_KEYS, ORDER_KEYS, shop, sortedKeys, type ItemJson, type OrderJson, type ProductJson, type Shop } from './commerce-client.js';
 
 /** /v1/attribution/orders and /v1/attribution/orders/:order/items. */
 describe('orders', () => {
@@ -57,12 +57,25 @@ describe('orders', () => {
       );
       const [first, second] = order.items;
       assert.ok(first && second);
-      assert.deepEqual(sortedKeys(first), [...ITEM_KEYS].sort(), 'an item inside its order does not name the order');
+      assert.deepEqual(sortedKeys(first), [...ORDER_ITEM_KEYS].sort(), 'an item inside its order does not name the order');
       assert.deepEqual(
         { ...first, id: '-', created_at: 0 },
-        { id: '-', type: 'order_item', created_at: 0, price: { amount: '100.00', converted_amount: '96.89', converted_currency: 'EUR', currency: 'USD' }, product: usd.id, quantity: 2, variant: null },
+        {
+          id: '-',
+          type: 'order_item',
+          created_at: 0,
+          price: { amount: '100.00', converted_amount: '96.89', converted_currency: 'EUR', currency: 'USD' },
+          product: usd.id,
+          quantity: 2,
+          variant: null,
+          name: 'Dollar shoe',
+          sku: null,
+        },
       );
-      assert.deepEqual({ ...second, id: '-', created_at: 0 }, { ...first, id: '-', created_at: 0, price: { amount: '30.00', converted_amount: '29.07', converted_currency: 'EUR', currency: 'USD' }, product: eur.id, quantity: 1 });
+      assert.deepEqual(
+        { ...second, id: '-', created_at: 0 },
+        { ...first, id: '-', created_at: 0, price: { amount: '30.00', converted_amount: '29.07', converted_currency: 'EUR', currency: 'USD' }, product: eur.id, quantity: 1, name: 'Euro shoe', sku: 'EU-1' },
+      );
       assert.deepEqual(await api.ok('GET', `/orders/${order.id}`), order);
     }
   });
@@ -112,8 +125,22 @@ describe('orders', () => {
       const { usd, eur } = await catalog(api);
       const order = await api.order({ delivery: 'collect' });
       const added = await api.created<ItemJson>(`/orders/${order.id}/items`, { product: 'US-1' });
-      assert.deepEqual(sortedKeys(added), [...ITEM_KEYS, 'order'].sort());
-      assert.deepEqual({ ...added, id: '-', created_at: 0 }, { id: '-', type: 'order_item', created_at: 0, price: { amount: '100.00', converted_amount: '96.89', converted_currency: 'EUR', currency: 'USD' }, product: usd.id, quantity: 1, variant: null, order: order.id });
+      assert.deepEqual(sortedKeys(added), [...ORDER_ITEM_KEYS, 'order'].sort());
+      assert.deepEqual(
+        { ...added, id: '-', created_at: 0 },
+        {
+          id: '-',
+          type: 'order_item',
+          created_at: 0,
+          price: { amount: '100.00', converted_amount: '96.89', converted_currency: 'EUR', currency: 'USD' },
+          product: usd.id,
+          quantity: 1,
+          variant: null,
+          name: 'Dollar shoe',
+          sku: null,
+          order: order.id,
+        },
+      );
       const total = async () => (await api.ok<OrderJson>('GET', `/orders/${order.id}`)).total;
       assert.equal((await total()).amount, '100.00');
 
@@ -244,7 +271,7 @@ describe('orders', () => {
     assertError(await api.delete(`/orders/${order.id}/items/${order.items[0]?.id}`), 404, 'not_found', 'order');
   });
 
-  test("deleting a product removes its items from orders and their totals; deleting a variant keeps its items as the product's", async () => {
+  test("deleting a product or variant leaves orders as they were: items keep their name, sku and price, with product null", async () => {
     const api = await shop(t);
     const { usd, eur } = await catalog(api);
     const order = await api.order({ items: [{ product: usd.id }, { product: usd.id, quantity: 2 }, { product: 'EU-BIG' }] });
@@ -252,20 +279,27 @@ describe('orders', () => {
     await api.ok('DELETE', `/variants/EU-BIG`);
     const kept = await api.ok<OrderJson>('GET', `/orders/${order.id}`);
     assert.deepEqual(
-      kept.items.map((item) => [item.product, item.variant]),
+      kept.items.map((item) => [item.product, item.variant, item.name, item.sku]),
       [
-        [usd.id, null],
-        [usd.id, null],
-        [eur.id, null],
+        [usd.id, null, 'Dollar shoe', null],
+        [usd.id, null, 'Dollar shoe', null],
+        [eur.id, null, 'Big', 'EU-BIG'],
       ],
+      "a deleted variant's items stay as its product's, named as they were sold",
     );
+    assert.deepEqual(kept.total, order.total);
     await api.ok('DELETE', `/products/${usd.id}`);
     const after = await api.ok<OrderJson>('GET', `/orders/${order.id}`);
     assert.deepEqual(
-      after.items.map((item) => item.product),
-      [eur.id],
+      after.items,
+      kept.items.map((item) => ({ ...item, product: item.product === usd.id ? null : item.product })),
+      'only product changes, to null',
     );
-    assert.deepEqual(after.total, { amount: '61.93', converted_amount: '60.00', converted_amount_currency: 'EUR', currency: 'USD' });
+    assert.deepEqual(after.total, order.total, 'the total stays');
+    const [gone] = after.items;
+    assert.ok(gone);
+    assert.equal((await api.ok<ItemJson>('PATCH', `/orders/${order.id}/items/${gone.id}`, { quantity: 3 })).product, null, 'an item without product still changes');
+    assert.equal((await api.ok<OrderJson>('GET', `/orders/${order.id}`)).total.amount, '561.93');
   });
 
   test('GET /v1/attribution/orders: {orders: […]} newest first, paginated', async () => {

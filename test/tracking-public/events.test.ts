@@ -179,6 +179,50 @@ describe('public event tracking', () => {
     assertPublicError(await v.post('/v1/track/events', { session: mine, action: 'order.placed', object: order.body.id, object_type: 'order' }), 404, 'not_found', 'order');
   });
 
+  test('a browser creates no coupon or refund, and its parameters name no profile, session or order: 422 on that parameter, nothing stored', async () => {
+    const v = await visitor(t);
+    // The victim: a signed-in visitor with a session and an order of their own.
+    const victimToken = newToken();
+    assertReceived(await v.post('/v1/public/identifications', { session: victimToken, email: 'victim@example.com' }));
+    const victim = t.ids.encode('profile', (await v.session(victimToken))?.profile_id ?? 0);
+    const victimOrder = await v.api.post<{ id: string }>('/attribution/orders', { reference: 'V-1', session: victimToken });
+    assert.equal(victimOrder.status, 201, victimOrder.text);
+    const victimSession = t.ids.encode('session', (await v.session(victimToken))?.id ?? 0);
+    const item = { product: { name: 'TV', sku: 'TV-1', price: 999 }, quantity: 1 };
+    for (const encoding of BROWSER_ENCODINGS) {
+      const send = (body: Record<string, unknown>) => v.post('/v1/track/events', { session: newToken(), ...body }, { encoding });
+      const coupon = { code: 'FREE', description: 'Free', destination_url: 'https://evil.example.com/login' };
+      assertPublicError(await send({ action: 'coupon.redeemed', coupon_parameters: coupon }), 422, 'invalid', 'coupon_parameters');
+      assertPublicError(await send({ action: 'coupon.redeemed', object_type: 'coupon', object_parameters: coupon }), 422, 'invalid', 'object_parameters');
+      assertPublicError(await send({ action: 'refund.requested', refund_parameters: { order: victimOrder.body.id, total: 10 } }), 422, 'invalid', 'refund_parameters');
+      assertPublicError(await send({ action: 'refund.received', object_type: 'refund', object_parameters: { total: 10 } }), 422, 'invalid', 'object_parameters');
+      for (const key of ['profile', 'profile_id', 'session', 'session_id', 'order']) {
+        const owner = key.startsWith('profile') ? victim : key.startsWith('session') ? victimToken : victimOrder.body.id;
+        assertPublicError(await send({ action: 'order.placed', order_parameters: { items: [item], [key]: owner } }), 422, 'invalid', `order_parameters[${key}]`);
+        assertPublicError(await send({ action: 'order.placed', object_type: 'order', object_parameters: { items: [item], [key]: owner } }), 422, 'invalid', `object_parameters[${key}]`);
+        assertPublicError(await send({ action: 'cart.added', cart_parameters: { [key]: owner }, products: [item] }), 422, 'invalid', `cart_parameters[${key}]`);
+        assertPublicError(await send({ action: 'product.viewed', product_parameters: { name: 'TV', [key]: owner } }), 422, 'invalid', `product_parameters[${key}]`);
+        assertPublicError(await send({ action: 'app.installed', app_parameters: { name: 'iOS', [key]: owner } }), 422, 'invalid', `app_parameters[${key}]`);
+      }
+    }
+    const listed = async (path: string, key: string) => ((await v.api.get<Record<string, unknown[]>>(path)).body[key] ?? []).length;
+    assert.equal(await listed('/coupons', 'coupons'), 0, 'no coupon');
+    assert.equal(await listed('/attribution/refunds', 'refunds'), 0, 'no refund');
+    assert.equal(await listed('/attribution/orders', 'orders'), 1, "only the victim's own order");
+    assert.equal(await listed('/attribution/carts', 'carts'), 0, 'no cart');
+    assert.equal(await listed('/attribution/products', 'products'), 0, 'no product');
+
+    // Without the owner keys the order is the browser's own: its session, no profile.
+    const mine = newToken();
+    assertReceived(await v.post('/v1/track/events', { session: mine, action: 'order.placed', order_parameters: { items: [item] } }));
+    const [placed] = await eventsOf(v, mine);
+    const order = await v.api.get<{ profile: string | null; session: string | null }>(`/attribution/orders/${placed?.trackable?.id ?? ''}`);
+    assert.equal(order.status, 200, order.text);
+    assert.equal(order.body.profile, null);
+    assert.equal(order.body.session, t.ids.encode('session', (await v.session(mine))?.id ?? 0));
+    assert.notEqual(order.body.session, victimSession);
+  });
+
   test("tenant isolation: A's token with B's public id tracks into a session of B; A's objects are not found from B", async () => {
     const a = await visitor(t);
     const b = await visitor(t);

@@ -60,17 +60,45 @@ describe('public identifications', () => {
     assert.equal((await v.api.profiles()).length, 3, 'no profile was created');
   });
 
-  test('identifying again with the same user is idempotent; another user moves the session (the browser holds the token)', async () => {
-    const v = await visitor(t);
-    const token = newToken();
-    assertReceived(await v.post('/v1/public/identifications', { session: token, user_id: 'u1' }));
-    const first = await profileOfSession(v, token);
-    assertReceived(await v.post('/v1/public/identifications', { session: token, user_id: 'u1' }));
-    assert.equal((await profileOfSession(v, token))?.id, first?.id);
-    assert.equal((await v.api.profiles()).length, 1);
-    assertReceived(await v.post('/v1/public/identifications', { session: token, email: 'other@example.com' }));
-    const second = await profileOfSession(v, token);
-    assert.ok(second && second.id !== first?.id);
+  test("identifying again as the same visitor changes nothing; as another visitor it is 422 session_assigned_to_another_profile and the first visitor's history stays theirs", async () => {
+    for (const encoding of BROWSER_ENCODINGS) {
+      const v = await visitor(t);
+      assert.equal((await v.api.post('/attribution/actions', { name: 'page.visited' })).status, 201);
+      const token = newToken();
+      assertReceived(await v.post('/v1/public/identifications', { session: token, user_id: 'u1', email: 'one@example.com' }, { encoding }));
+      assertReceived(await v.post('/v1/track/events', { session: token, action: 'page.visited' }, { encoding }));
+      const first = await profileOfSession(v, token);
+      assert.ok(first);
+      const trail = async () => (await v.api.get<{ activity: ActivityJson[] }>(`/profiles/${first.id}/activity`)).body.activity.length;
+      const entries = await trail();
+
+      for (const again of [{ user_id: 'u1' }, { email: 'ONE@example.com' }]) {
+        assertReceived(await v.post('/v1/public/identifications', { session: token, ...again }, { encoding }));
+        assert.equal((await profileOfSession(v, token))?.id, first.id);
+      }
+      assert.equal(await trail(), entries, 'the same visitor again adds nothing to the trail');
+
+      // A shared device: another customer signs in on the browser that holds the first one's session.
+      const existing = await v.api.createProfile({ email: 'two@example.com' });
+      for (const other of [{ email: 'two@example.com' }, { user_id: 'u3', email: 'three@example.com' }]) {
+        const res = await v.post('/v1/public/identifications', { session: token, ...other }, { encoding });
+        assertPublicError(res, 422, 'session_assigned_to_another_profile', 'session');
+        assert.ok(!/profile":|one@example/i.test(res.text), 'the answer names no profile');
+      }
+      assert.equal((await profileOfSession(v, token))?.id, first.id, 'the session stays with the first visitor');
+      const events = await v.api.get<{ events: Array<{ profile: string | null }> }>(`/attribution/events?session=${token}`);
+      assert.deepEqual(
+        events.body.events.map((event) => event.profile),
+        [first.id],
+        'and so do its events',
+      );
+      assert.deepEqual((await v.api.profiles()).map((profile) => profile.id).sort(), [first.id, existing].sort(), 'no profile was created for the refused visitor');
+
+      // The tracker's answer to that refusal: a new session, identified as the new visitor.
+      const fresh = newToken();
+      assertReceived(await v.post('/v1/public/identifications', { session: fresh, email: 'two@example.com' }, { encoding }));
+      assert.equal((await profileOfSession(v, fresh))?.id, existing);
+    }
   });
 
   test('a session acked before is the one attached; an unseen token is created and attached', async () => {

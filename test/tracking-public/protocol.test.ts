@@ -69,6 +69,34 @@ describe('public tracking protocol', () => {
     assert.equal(create.statusCode, 401);
   });
 
+  test('an unknown path or method under /v1/track and /v1/public is 404 in the public envelope, with CORS, with or without a public id', async () => {
+    const v = await visitor(t);
+    const unknown = [
+      ['POST', '/v1/track/nothing'],
+      ['GET', '/v1/track/events'],
+      ['PATCH', '/v1/track/sessions'],
+      ['GET', '/v1/track'],
+      ['POST', '/v1/track/events/extra?x=1'],
+      ['GET', '/v1/public/nothing'],
+      ['POST', '/v1/public/businesses'],
+      ['GET', '/v1/public/identifications'],
+      ['PATCH', '/v1/public/acks'],
+      ['GET', '/v1/public'],
+    ] as const;
+    for (const [method, url] of unknown) {
+      for (const credential of [undefined, null, v.api.token]) {
+        const res = await v.send(method, url, method === 'GET' ? undefined : { session: newToken() }, { bearer: credential });
+        assertPublicError(res, 404, 'not_found', null);
+        assert.equal(res.headers['access-control-allow-origin'], ORIGIN, `${method} ${url}`);
+        assert.ok(!/api key/i.test(res.text), res.text);
+      }
+    }
+    // The private surface keeps its own answers beside them.
+    const privateUnknown = await t.app.inject({ method: 'GET', url: '/v1/nothing', headers: bearer(v.api.token) });
+    assert.equal(privateUnknown.statusCode, 404, privateUnknown.body);
+    assert.equal((await t.app.inject({ method: 'GET', url: '/v1/nothing' })).statusCode, 401);
+  });
+
   test('a JSON body is read whether labelled application/json or text/plain; other labels are 415 as JSON', async () => {
     const v = await visitor(t);
     for (const encoding of BROWSER_ENCODINGS) {

@@ -246,3 +246,92 @@ describe('event rules and lifecycle', () => {
     assert.deepEqual(await events(theirs, `?session=${TOKEN}`).then((list) => list.length), 1);
   });
 });
+
+describe('event batches and review findings', () => {
+  let t: AudienceApp;
+  before(async () => {
+    t = await audienceApp();
+  });
+  after(() => t.close());
+
+  test('app.spent requires a currency too; a refused event assigns no session', async () => {
+    const api = await tenant(t);
+    const app = (await api.post<{ id: string }>('/attribution/apps', { name: 'Shop app' })).body.id;
+    const ana = await api.createProfile();
+    const ben = await api.createProfile();
+    const session = 'refused-session-000000001';
+    assertError(await api.post('/attribution/events', { action: 'app.spent', app, profile: ana, session, amount: 3 }), 400, 'parameter_missing', 'currency');
+    // The refusal left the session unassigned: Ben may claim it.
+    await track(api, { action: 'app.installed', app, profile: ben, session });
+    assert.equal((await events(api))[0]?.profile, ben);
+  });
+
+  test('events of one batch: a session-only event sent beside the one that assigns the session gets the profile', async () => {
+    const api = await tenant(t);
+    await api.post('/attribution/actions', { name: 'visit' });
+    for (let round = 0; round < 5; round++) {
+      const profile = await api.createProfile();
+      const session = `same-batch-session-${round}-0000`;
+      await Promise.all([track(api, { action: 'visit', session, profile }), track(api, { action: 'visit', session }), track(api, { action: 'visit', session })]);
+      const list = await events(api, `?session=${session}`);
+      assert.deepEqual(
+        list.map((event) => event.profile),
+        [profile, profile, profile],
+      );
+    }
+  });
+
+  test('two profiles racing for one unassigned session: exactly one wins', async () => {
+    const api = await tenant(t);
+    await api.post('/attribution/actions', { name: 'visit' });
+    const [ana, ben] = [await api.createProfile(), await api.createProfile()];
+    const session = 'raced-session-00000000001';
+    const answers = await Promise.all([api.post('/attribution/events', { action: 'visit', session, profile: ana }), api.post('/attribution/events', { action: 'visit', session, profile: ben })]);
+    assert.deepEqual(answers.map((answer) => answer.status).sort(), [201, 422]);
+    const owners = new Set((await events(api, `?session=${session}`)).map((event) => event.profile));
+    assert.equal(owners.size, 1);
+  });
+
+  test('app_parameters sent with every event track the same app', async () => {
+    const api = await tenant(t);
+    const profile = await api.createProfile();
+    await track(api, { action: 'app.installed', profile, app_parameters: { name: 'Mobile' } });
+    await track(api, { action: 'app.removed', profile, app_parameters: { name: 'Mobile' } });
+    const [removed, installed] = await events(api);
+    assert.ok(removed?.trackable);
+    assert.equal(removed.trackable.id, installed?.trackable?.id);
+  });
+
+  test('cart.abandoned requires a cart (products alone are no cart); cart_parameters make one', async () => {
+    const api = await tenant(t);
+    const profile = await api.createProfile();
+    await api.post('/attribution/products', { name: 'Socks', sku: 'SOCK', price: { amount: 5, currency: 'USD' } });
+    assertError(await api.post('/attribution/events', { action: 'cart.abandoned', profile, products: ['SOCK'] }), 400, 'parameter_missing', 'cart');
+    await track(api, { action: 'cart.added', profile, products: ['SOCK'] });
+    const cart = String((await events(api))[0]?.trackable?.id);
+    await track(api, { action: 'cart.abandoned', profile, cart, products: ['SOCK'] });
+    const items = (await api.get<{ items: Array<{ quantity: number }> }>(`/attribution/carts/${cart}`)).body.items;
+    assert.deepEqual(
+      items.map((item) => item.quantity),
+      [1],
+      'abandoning changes no items',
+    );
+    await track(api, { action: 'cart.abandoned', profile, cart_parameters: { reference: 'C-9' } });
+    assert.equal((await events(api))[0]?.trackable?.type, 'cart');
+  });
+
+  test('a non-passive action moves the conversation to the top of the inbox; a passive one does not', async () => {
+    const api = await tenant(t);
+    await api.post('/attribution/actions', { name: 'quiet' });
+    await api.post('/attribution/actions', { name: 'loud', passive: false });
+    const profile = await api.createProfile();
+    const profileId = t.ids.decode('profile', profile) as number;
+    const inboxAt = async () => (await t.core.db.selectFrom('profiles').select('inbox_at').where('id', '=', profileId).executeTakeFirstOrThrow()).inbox_at;
+    t.clock.tick(5);
+    await track(api, { action: 'quiet', profile });
+    assert.equal(await inboxAt(), null);
+    t.clock.tick(5);
+    await track(api, { action: 'loud', profile });
+    assert.equal(await inboxAt(), t.clock.seconds);
+  });
+});

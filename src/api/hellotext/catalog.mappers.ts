@@ -83,17 +83,28 @@ export const productObject = (product: Product, ids: PublicIds): ProductObject =
 const itemFields = (item: LineItem, ids: PublicIds) => ({
   created_at: item.createdAt,
   price: itemPrice(item.price),
-  product: ids.encode('product', item.productId),
   quantity: item.quantity,
   variant: item.variantId === null ? null : ids.encode('product_variant', item.variantId),
 });
 
-export const orderItemObject = (item: OrderItem, ids: PublicIds): OrderItemObject => ({ id: ids.encode('order_item', item.id), type: 'order_item', ...itemFields(item, ids) });
+export const orderItemObject = (item: OrderItem, ids: PublicIds): OrderItemObject => ({
+  id: ids.encode('order_item', item.id),
+  type: 'order_item',
+  ...itemFields(item, ids),
+  product: item.productId === null ? null : ids.encode('product', item.productId),
+  name: item.name,
+  sku: item.sku,
+});
 
 /** An item answered by the item routes, which name its order. */
 export const orderItemAlone = (item: OrderItem, ids: PublicIds): OrderItemAlone => ({ ...orderItemObject(item, ids), order: ids.encode('order', item.orderId) });
 
-export const cartItemObject = (item: CartItem, ids: PublicIds): CartItemObject => ({ id: ids.encode('cart_item', item.id), type: 'cart_item', ...itemFields(item, ids) });
+export const cartItemObject = (item: CartItem, ids: PublicIds): CartItemObject => ({
+  id: ids.encode('cart_item', item.id),
+  type: 'cart_item',
+  ...itemFields(item, ids),
+  product: ids.encode('product', item.productId),
+});
 
 export const orderObject = (order: Order, ids: PublicIds): OrderObject => ({
   id: ids.encode('order', order.id),

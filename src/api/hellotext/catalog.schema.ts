@@ -72,9 +72,17 @@ const itemFields = <K extends string>(type: K) => ({
   variant: Nullable(Type.String(), 'Extension: the variant of the product this item is, if any.'),
 });
 
-export const OrderItemObject = Type.Object(itemFields('order_item'));
+/** An order item outlives its product: it keeps what it was sold as. */
+const orderItemFields = {
+  ...itemFields('order_item'),
+  product: Nullable(Type.String(), 'null once the product was deleted; the item and the total stay.'),
+  name: Type.String({ description: "Extension: the variant's (else the product's) name when the item was added." }),
+  sku: Nullable(Type.String(), "Extension: the variant's (else the product's) sku when the item was added."),
+};
+
+export const OrderItemObject = Type.Object(orderItemFields);
 /** An item answered on its own routes names its order. */
-export const OrderItemAlone = Type.Object({ ...itemFields('order_item'), order: Type.String() });
+export const OrderItemAlone = Type.Object({ ...orderItemFields, order: Type.String() });
 
 export const OrderTotal = Type.Object({
   amount: Type.String(),

@@ -5,7 +5,7 @@ import type { TrackableSpec } from '../../core/tracking/track-input.js';
 import { missing, notFound } from '../../core/shared/errors.js';
 import type { PublicIds } from '../http/public-ids.js';
 import { recordField, textField, type Body } from './body-fields.js';
-import { cartItems, newApp, newCoupon, newForm, newOrder, newProduct, newRefund, newVariant, productByRef } from '../../core/tracking/trackable-specs.js';
+import { cartItems, newApp, newCart, newCoupon, newForm, newOrder, newProduct, newRefund, newVariant, productByRef } from '../../core/tracking/trackable-specs.js';
 import { appInputFrom, couponInputFrom, formInputFrom } from './attribution-objects.params.js';
 import { cartInputFrom, lineItemsFrom, orderInputFrom, productInputFrom, productRefOf, refundInputFrom, variantInputFrom } from './catalog.params.js';
 
@@ -65,9 +65,9 @@ function trackableFromParameters(type: TrackableType, parameters: Record<string,
     case 'form':
       return newForm(formInputFrom(parameters));
     case 'order':
-      return newOrder(orderInputFrom(parameters, ids));
+      return newOrder(orderInputFrom(parameters, ids, 'order_parameters'));
     case 'refund':
-      return newRefund(refundInputFrom(parameters, ids));
+      return newRefund(refundInputFrom(parameters, ids, 'refund_parameters'));
     case 'product':
       return newProduct(productInputFrom(parameters, ids, 'product_parameters'));
     case 'product_variant': {
@@ -78,8 +78,7 @@ function trackableFromParameters(type: TrackableType, parameters: Record<string,
       return newVariant({ productId, text }, variantInputFrom(parameters, ids, 'product_variant_parameters'));
     }
     case 'cart':
-      // Cart parameters only matter with products (cart.added / cart.removed), handled below.
-      return undefined;
+      return newCart(cartInputFrom(parameters, ids, 'cart_parameters'));
   }
 }
 
@@ -97,9 +96,11 @@ export function trackablesOf(body: Body, ids: PublicIds): Partial<Record<Trackab
   }
   const products = lineItemsFrom(body.products, ids, 'products');
   if (products && products.length > 0) {
-    const cart = specs.cart;
+    const cartText = aliased(body, 'cart');
     const cartParameters = recordField(body, 'cart_parameters');
-    const target = cart?.kind === 'id' ? { id: cart.id } : cartParameters ? { create: cartInputFrom(cartParameters, ids) } : undefined;
+    const cartId = cartText ? ids.decode('cart', cartText) : undefined;
+    if (cartText && cartId === undefined) throw notFound('Cart', 'cart');
+    const target = cartId !== undefined ? { id: cartId } : cartParameters ? { create: cartInputFrom(cartParameters, ids, 'cart_parameters') } : undefined;
     specs.cart = cartItems(target, products);
   }
   return specs;

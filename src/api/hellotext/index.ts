@@ -8,6 +8,10 @@ import { actionRoutes } from './actions.routes.js';
 import { appRoutes } from './apps.routes.js';
 import { businessRoutes } from './business.routes.js';
 import { cartRoutes } from './carts.routes.js';
+import { channelRoutes } from './channels.routes.js';
+import { conversationRoutes } from './conversations.routes.js';
+import { devInboxRoutes } from './dev-inbox.routes.js';
+import { messageRoutes } from './messages.routes.js';
 import { orderRoutes } from './orders.routes.js';
 import { productRoutes } from './products.routes.js';
 import { refundRoutes } from './refunds.routes.js';
@@ -19,6 +23,8 @@ import { listRoutes } from './lists.routes.js';
 import { profileRoutes } from './profiles.routes.js';
 import { propertyRoutes } from './properties.routes.js';
 import { suppressionRoutes } from './suppressions.routes.js';
+import { templateRoutes } from './templates.routes.js';
+import { webhookRoutes } from './webhooks.routes.js';
 import { hellotextErrorEnvelope, hellotextProblem } from './errors.to-http.js';
 
 /** The Hellotext API, mounted at `/v1`, authenticated with `Authorization: Bearer KEY`. */
@@ -29,4 +35,7 @@ export const hellotextSurface: FastifyPluginAsyncTypebox<SurfaceDeps> = async (a
   const routeDeps = { ctx: deps.ctx, ids: deps.ids };
   for (const routes of [businessRoutes, profileRoutes, propertyRoutes, listRoutes, suppressionRoutes, appRoutes, formRoutes, couponRoutes, actionRoutes, eventRoutes, sessionRoutes]) await app.register(routes, routeDeps);
   for (const routes of [productRoutes, orderRoutes, cartRoutes, refundRoutes]) await app.register(routes, routeDeps);
+  for (const routes of [conversationRoutes, webhookRoutes]) await app.register(routes, routeDeps);
+  for (const routes of [channelRoutes, messageRoutes, devInboxRoutes]) await app.register(routes, routeDeps);
+  await app.register(templateRoutes, routeDeps);
 };

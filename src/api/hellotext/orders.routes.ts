@@ -8,7 +8,7 @@ import { PaginationQuery, pageRequest } from '../http/pagination.js';
 import type { SurfaceDeps } from '../http/surface.js';
 import { AnyBody, Deleted, IdParams } from './audience.schema.js';
 import { orderItemAlone, orderObject } from './catalog.mappers.js';
-import { orderInputFrom, orderItemChangeFrom, orderItemInputFrom } from './catalog.params.js';
+import { orderChangesFrom, orderInputFrom, orderItemChangeFrom, orderItemInputFrom } from './catalog.params.js';
 import { OrderItemAlone, OrderItemParams, OrderObject } from './catalog.schema.js';
 
 const tags = ['Hellotext: orders'];
@@ -28,7 +28,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app, {
   );
 
   app.patch('/attribution/orders/:id', { schema: { summary: 'Update an order', tags, params: IdParams, ...body, response: { 200: OrderObject } } }, async (request) =>
-    orderObject(await updateOrder(tenant(request), orderId(request.params.id), orderInputFrom(request.body, ids)), ids),
+    orderObject(await updateOrder(tenant(request), orderId(request.params.id), orderChangesFrom(request.body, ids)), ids),
   );
 
   app.delete('/attribution/orders/:id', { schema: { summary: 'Delete an order', tags, params: IdParams, response: { 200: Deleted('order') } } }, async (request) => {

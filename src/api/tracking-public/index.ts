@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isRecord } from '../hellotext/body-fields.js';
 import { hellotextErrorEnvelope, hellotextProblem } from '../hellotext/errors.to-http.js';
-import { classify } from '../http/error-handling.js';
+import { classify, type Problem } from '../http/error-handling.js';
 import { documentSurface } from '../http/openapi.js';
 import type { SurfaceDeps } from '../http/surface.js';
+import { TransportError } from '../http/transport-errors.js';
 import { allowAnyOrigin, answerPreflights } from './cors.js';
 import { eventRoutes } from './events.routes.js';
 import { publicRoutes } from './public.routes.js';
@@ -21,6 +22,9 @@ const PUBLIC_BODY_LIMIT = 64 * 1024;
 
 /** Every path of the public protocol under `/v1`, for the preflight answers. */
 const API_PATHS = ['/track/events', '/track/sessions', '/public/businesses/:id', '/public/acks', '/public/identifications'];
+
+/** The public protocol's own path prefixes under `/v1`: anything unknown there is its 404. */
+const API_PREFIXES = ['/track', '/public'];
 
 /**
  * `fetch(…, {keepalive: true})` and beacon-like senders may label a JSON body text/plain
@@ -45,11 +49,14 @@ export const trackingPublicSurface: FastifyPluginAsyncTypebox<SurfaceDeps> = asy
   const { ctx } = deps;
   // Hellotext's envelope, as the browser library reads it. Not useSurfaceErrors: that also
   // sets a not-found handler, and at the root the app has its own.
+  const answer = (reply: FastifyReply, problem: Problem) => {
+    const { status, body } = hellotextProblem(problem);
+    return reply.code(status).type('application/json; charset=utf-8').send(body);
+  };
   app.setErrorHandler((error, request, reply) => {
     const problem = classify(error, request);
     if (problem.kind === 'internal') request.log.error({ err: error }, 'request failed');
-    const answer = hellotextProblem(problem);
-    return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body);
+    return answer(reply, problem);
   });
   app.addHook('onRequest', allowAnyOrigin);
 
@@ -61,6 +68,18 @@ export const trackingPublicSurface: FastifyPluginAsyncTypebox<SurfaceDeps> = asy
   await app.register(
     async (api) => {
       answerPreflights(api, API_PATHS);
+      // Without these, an unknown path or method here would fall to the Hellotext surface's
+      // not-found handler under /v1, behind its secret-key guard: a 401 without CORS headers.
+      for (const prefix of API_PREFIXES) {
+        await api.register(
+          async (unknown) => {
+            unknown.setNotFoundHandler((request, reply) =>
+              answer(reply, { kind: 'transport', error: new TransportError('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`) }),
+            );
+          },
+          { prefix },
+        );
+      }
       await api.register(async (scope) => {
         documentSurface(scope, { security: 'hellotextPublic', tag: 'Hellotext: browser tracking', errorEnvelope: hellotextErrorEnvelope });
         acceptTextPlainJson(scope);

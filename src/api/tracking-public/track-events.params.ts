@@ -3,7 +3,7 @@ import { metadataText } from '../../core/shared/metadata.js';
 import type { TrackInput } from '../../core/tracking/events.service.js';
 import { checkedToken } from '../../core/tracking/sessions.service.js';
 import type { TrackableType } from '../../store/tables.js';
-import { recordField, textField, type Body } from '../hellotext/body-fields.js';
+import { isRecord, recordField, textField, type Body } from '../hellotext/body-fields.js';
 import { TRACKABLE_TYPES, trackInputFrom } from '../hellotext/events.params.js';
 import type { PublicIds } from '../http/public-ids.js';
 import { sessionToken, utmParams } from './public.params.js';
@@ -13,13 +13,45 @@ import { sessionToken, utmParams } from './public.params.js';
  * `object` + `object_type` name the trackable, `object_parameters` give it inline, `page.url`
  * is the event url, and what the page reports of itself (page, UTM parameters, device, user
  * parameters) is kept in the event's details. A browser names its session by token only and
- * never a profile.
+ * never a profile; it creates no coupon or refund, and what it creates is its session's own.
  */
 
 /** Keys of the private body a browser may also use as they are (the Hellotext library spreads its params). */
 const PASSED_THROUGH = ['action', 'amount', 'currency', 'metadata', 'tracked_at', 'products'] as const;
 
 const isTrackableType = (value: string): value is TrackableType => (TRACKABLE_TYPES as readonly string[]).includes(value);
+
+/**
+ * What a page may not describe inline: coupons (their destination_url goes into messages
+ * the business sends) and refunds (money the business pays back) are the business's own
+ * statements, made with the secret key. A page may still name an existing one by id.
+ */
+const NOT_FROM_BROWSERS: readonly TrackableType[] = ['coupon', 'refund'];
+
+/**
+ * Keys of a parameters hash that would name a profile, another session or an order. A
+ * browser's objects belong to the event's own session (and its profile, if any): the core
+ * gives them those owners when these keys are absent.
+ */
+const OWNER_KEYS = ['profile', 'profile_id', 'session', 'session_id', 'order', 'order_id'];
+
+/** Refuses what a browser may not create, and parameters that name an owner. */
+function refuseForeignParameters(body: Body): void {
+  const objectType = textField(body, 'object_type');
+  const hashes: Array<[string, TrackableType | undefined]> = TRACKABLE_TYPES.map((type) => [`${type}_parameters`, type]);
+  hashes.push(['object_parameters', objectType !== undefined && objectType !== null && isTrackableType(objectType) ? objectType : undefined]);
+  for (const [key, type] of hashes) {
+    const value = body[key];
+    if (value === undefined || value === null) continue;
+    if (type !== undefined && NOT_FROM_BROWSERS.includes(type)) {
+      throw invalid(key, `A browser cannot create a ${type}: ${NOT_FROM_BROWSERS.join(' and ')}s are created with the secret API key (name an existing one by id).`);
+    }
+    if (!isRecord(value)) continue;
+    for (const owner of OWNER_KEYS) {
+      if (value[owner] !== undefined) throw invalid(`${key}[${owner}]`, `A browser's objects belong to its own session; ${owner} cannot be given here.`);
+    }
+  }
+}
 
 function trackableKeys(body: Body): Body {
   const keys: Body = {};
@@ -53,6 +85,7 @@ export function publicTrackInput(body: Body, ids: PublicIds): TrackInput {
   for (const key of ['profile', 'profile_id']) {
     if (body[key] !== undefined) throw invalid(key, 'A browser tracks for its session; it never names a profile.');
   }
+  refuseForeignParameters(body);
   const token = sessionToken(body);
   if (token === undefined) throw missing('session');
   // A token only: a session's public id appears in the private API and is no secret.

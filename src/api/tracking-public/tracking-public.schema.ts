@@ -27,7 +27,9 @@ export const TrackEventBody = Type.Object(
     tracked_at: field('When the event happened (epoch seconds); default now.'),
     object: field('Id of the tracked object (a product, an order…), of object_type.'),
     object_type: field('app, cart, coupon, form, order, product, product_variant or refund.'),
-    object_parameters: field('The tracked object inline, as that type\u2019s *_parameters.'),
+    object_parameters: field(
+      'The tracked object inline, as that type\u2019s *_parameters: apps, carts, forms, orders, products and variants only (never coupons or refunds), without profile, session or order keys.',
+    ),
     app_parameters: field('An app inline.'),
   },
   { additionalProperties: true },

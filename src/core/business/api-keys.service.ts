@@ -114,10 +114,28 @@ export interface Authenticated {
  * The business a presented key belongs to, if the key is live and allowed on `surface`.
  * Looked up on every request so a revocation takes effect at once.
  */
+const lookups = new WeakMap<CoreContext['db'], Map<string, ReturnType<typeof findApiKeyByHash>>>();
+
+/**
+ * Requests presenting the same key at the same moment share one lookup: under load one
+ * client's concurrent requests cost one query, not one each. Keys are still read on every
+ * request that finds no lookup in flight, so a revocation takes effect within one lookup's
+ * time (a request racing it by less than that may pass, as it could without sharing).
+ */
+function sharedLookup(ctx: CoreContext, hash: string): ReturnType<typeof findApiKeyByHash> {
+  let inFlight = lookups.get(ctx.db);
+  if (!inFlight) lookups.set(ctx.db, (inFlight = new Map()));
+  const pending = inFlight.get(hash);
+  if (pending) return pending;
+  const lookup = findApiKeyByHash(ctx.db, hash).finally(() => inFlight.delete(hash));
+  inFlight.set(hash, lookup);
+  return lookup;
+}
+
 export async function authenticateApiKey(ctx: CoreContext, token: string, surface: Surface): Promise<Authenticated | undefined> {
   if (!token.startsWith(KEY_MARK) || token.length > 200) return undefined;
   const presentedHash = hashToken(token);
-  const row = await findApiKeyByHash(ctx.db, presentedHash);
+  const row = await sharedLookup(ctx, presentedHash);
   if (!row) return undefined;
   // The index lookup already matched; the constant-time comparison keeps the final decision
   // independent of how many characters agree.

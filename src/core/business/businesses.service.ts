@@ -6,6 +6,7 @@ import { countBusinesses, findBusinessById, insertBusiness, listBusinessRows, ty
 import { isCountryCode, isCurrencyCode, isTimeZone } from './locale.js';
 import { createApiKey, type CreatedApiKey } from './api-keys.service.js';
 import { createDefaultProperties } from '../audience/properties.service.js';
+import { createDefaultChannels } from '../messaging/channels.service.js';
 import { forBusiness } from '../shared/tenant.js';
 
 export interface Business {
@@ -75,6 +76,7 @@ export async function createBusiness(ctx: CoreContext, input: CreateBusinessInpu
     const row = await insertBusiness(db, { ...fields, uuid: randomUUID(), public_id: newPublicId(), created_at: now, updated_at: now });
     const inTransaction = { ...ctx, db };
     await createDefaultProperties(forBusiness(inTransaction, row.id));
+    await createDefaultChannels(forBusiness(inTransaction, row.id));
     const key = await createApiKey(inTransaction, { businessId: row.id, name: 'default' });
     return { business: toBusiness(row), key };
   };

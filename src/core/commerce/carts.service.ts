@@ -4,7 +4,7 @@ import { metadataText, parseMetadata } from '../shared/metadata.js';
 import type { KeyBounds } from '../shared/pagination.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import { checkedEntries, checkedText, nested, pricing, resolveShopper, type Pricing, type ShopperInput } from './catalog.model.js';
-import { checkedQuantity, lineProduct, resolveLine, toLineItem, type LineItem, type LineItemInput, type ResolvedLine } from './line-items.js';
+import { checkedQuantity, lineProduct, lineTotal, resolveLine, toLineItem, type LineItem, type LineItemInput, type ResolvedLine } from './line-items.js';
 import {
   cartItemRows,
   deleteCartItemRows,
@@ -22,9 +22,11 @@ import {
 /**
  * Carts: what a profile (or a session not known as anyone yet) has in its cart now. A cart
  * holds one line per product or variant: adding one already there adds to its quantity and
- * takes the new price; removing lowers the quantity, or drops the line.
+ * takes the new price; removing lowers the quantity, or drops the line. Being current
+ * state, a cart loses the lines of a deleted product or variant.
  */
 export interface CartItem extends LineItem {
+  readonly productId: number;
   readonly cartId: number;
 }
 
@@ -55,7 +57,7 @@ export interface CartChange {
   readonly lines: ResolvedLine[];
 }
 
-const toCartItem = (row: CartItemRow, prices: Pricing): CartItem => ({ ...toLineItem(row, prices), cartId: row.cart_id });
+const toCartItem = (row: CartItemRow, prices: Pricing): CartItem => ({ ...toLineItem(row, prices), productId: row.product_id, cartId: row.cart_id });
 
 function toCart(row: CartRow, items: readonly CartItemRow[], prices: Pricing): Cart {
   return {
@@ -101,12 +103,14 @@ async function addLines(ctx: TenantContext, cartId: number, given: readonly Line
   const added: ResolvedLine[] = [];
   const now = epochSeconds(ctx.clock);
   for (const [index, input] of inputs.entries()) {
-    const line = await resolveLine(ctx, { ...input, parameter: input.parameter ?? `${parameter}[${index}]` });
+    const where = input.parameter ?? `${parameter}[${index}]`;
+    const line = await resolveLine(ctx, { ...input, parameter: where });
     const position = rows.findIndex((row) => sameLine(row, line));
     const existing = rows[position];
     const changes = { price_e4: line.price.e4, currency: line.price.currency, updated_at: now };
     if (existing) {
       const merged = { ...existing, ...changes, quantity: existing.quantity + line.quantity };
+      lineTotal(line.price, merged.quantity, where);
       await updateCartItemRow(ctx.tenant, existing.id, { ...changes, quantity: merged.quantity });
       rows[position] = merged;
     } else {
@@ -118,9 +122,10 @@ async function addLines(ctx: TenantContext, cartId: number, given: readonly Line
 }
 
 function cartColumns(input: CartInput) {
-  const reference = checkedText(input.reference, 'reference');
-  const source = checkedText(input.source, 'source');
-  const metadata = metadataText(input.metadata);
+  const prefix = input.parameter ?? '';
+  const reference = checkedText(input.reference, nested(prefix, 'reference'));
+  const source = checkedText(input.source, nested(prefix, 'source'));
+  const metadata = metadataText(input.metadata, nested(prefix, 'metadata'));
   return {
     ...(reference === undefined ? {} : { reference }),
     ...(source === undefined ? {} : { source }),
@@ -136,8 +141,9 @@ export async function createCart(ctx: TenantContext, input: CartInput): Promise<
     const shopper = await resolveShopper(trx, input, { profileId: null, sessionId: null }, true);
     const now = epochSeconds(ctx.clock);
     const cart = await insertCart(trx.tenant, { metadata: '{}', ...columns, profile_id: shopper.profileId, session_id: shopper.sessionId, created_at: now, updated_at: now });
-    await addLines(trx, cart.id, input.items, 'items');
-    await addLines(trx, cart.id, input.newItems, 'new_items');
+    const prefix = input.parameter ?? '';
+    await addLines(trx, cart.id, input.items, nested(prefix, 'items'));
+    await addLines(trx, cart.id, input.newItems, nested(prefix, 'new_items'));
     return loadCart(trx, cart.id, prices);
   });
 }
@@ -159,14 +165,15 @@ export async function updateCart(ctx: TenantContext, id: number, input: CartInpu
     const cart = await lockedCart(trx, id);
     const shopper = await resolveShopper(trx, input, { profileId: cart.profile_id, sessionId: cart.session_id }, true);
     await updateCartRow(trx.tenant, id, { ...columns, profile_id: shopper.profileId, session_id: shopper.sessionId, updated_at: epochSeconds(ctx.clock) });
+    const prefix = input.parameter ?? '';
     if (input.items !== undefined) {
       await deleteCartItemRows(
         trx.tenant,
         (await cartItemRows(trx.tenant, [id])).map((row) => row.id),
       );
-      await addLines(trx, id, input.items, 'items');
+      await addLines(trx, id, input.items, nested(prefix, 'items'));
     }
-    if (input.newItems !== undefined) await addLines(trx, id, input.newItems, 'new_items');
+    if (input.newItems !== undefined) await addLines(trx, id, input.newItems, nested(prefix, 'new_items'));
     return loadCart(trx, id, prices);
   });
 }
@@ -184,12 +191,12 @@ export async function listCarts(ctx: TenantContext, bounds: KeyBounds): Promise<
   return loadCarts(ctx, await pageOfCarts(ctx.tenant, bounds), await pricing(ctx));
 }
 
-/** Adds items (cart.added); usable inside an open transaction. */
-export async function addCartItems(ctx: TenantContext, cartId: number, items: readonly LineItemInput[]): Promise<CartChange> {
+/** Adds items (cart.added; `parameter`: where they were given); usable inside an open transaction. */
+export async function addCartItems(ctx: TenantContext, cartId: number, items: readonly LineItemInput[], parameter = 'items'): Promise<CartChange> {
   const prices = await pricing(ctx);
   return inTransaction(ctx, async (trx) => {
     await lockedCart(trx, cartId, 'cart');
-    const lines = await addLines(trx, cartId, items, 'items');
+    const lines = await addLines(trx, cartId, items, parameter);
     await updateCartRow(trx.tenant, cartId, { updated_at: epochSeconds(ctx.clock) });
     return { cart: await loadCart(trx, cartId, prices), lines };
   });
@@ -198,19 +205,20 @@ export async function addCartItems(ctx: TenantContext, cartId: number, items: re
 /**
  * Removes items (cart.removed): an item with a quantity lowers its line by that much, one
  * without removes the line, and a line reaching 0 goes. A product not in the cart, or
- * described by parameters that name no product, changes nothing. Usable inside an open
- * transaction.
+ * described by parameters that name no product, changes nothing. At most 250 items, as
+ * for additions. Usable inside an open transaction.
  */
-export async function removeCartItems(ctx: TenantContext, cartId: number, items: readonly LineItemInput[]): Promise<CartChange> {
+export async function removeCartItems(ctx: TenantContext, cartId: number, items: readonly LineItemInput[], parameter = 'items'): Promise<CartChange> {
   const prices = await pricing(ctx);
+  const inputs = checkedEntries(items, parameter);
   return inTransaction(ctx, async (trx) => {
     await lockedCart(trx, cartId, 'cart');
     const rows = await cartItemRows(trx.tenant, [cartId]);
     const removed: ResolvedLine[] = [];
-    for (const [index, input] of items.entries()) {
-      const parameter = input.parameter ?? `items[${index}]`;
-      const quantity = checkedQuantity(input.quantity, nested(parameter, 'quantity'));
-      const named = await lineProduct(trx, { ...input, parameter }, { lookupOnly: true });
+    for (const [index, input] of inputs.entries()) {
+      const where = input.parameter ?? `${parameter}[${index}]`;
+      const quantity = checkedQuantity(input.quantity, nested(where, 'quantity'));
+      const named = await lineProduct(trx, { ...input, parameter: where }, { lookupOnly: true });
       if (!named) continue;
       const line = { productId: named.product.id, variantId: named.variant.is_default === 1 ? null : named.variant.id };
       const position = rows.findIndex((row) => sameLine(row, line));
@@ -224,7 +232,7 @@ export async function removeCartItems(ctx: TenantContext, cartId: number, items:
         await deleteCartItemRows(trx.tenant, [existing.id]);
         rows.splice(position, 1);
       }
-      removed.push({ ...line, price: { e4: existing.price_e4, currency: existing.currency }, quantity: existing.quantity - Math.max(left, 0) });
+      removed.push({ ...line, name: named.variant.name, sku: named.variant.sku, price: { e4: existing.price_e4, currency: existing.currency }, quantity: existing.quantity - Math.max(left, 0) });
     }
     await updateCartRow(trx.tenant, cartId, { updated_at: epochSeconds(ctx.clock) });
     return { cart: await loadCart(trx, cartId, prices), lines: removed };

@@ -1,13 +1,13 @@
 import { findProfile } from '../audience/profiles.repository.js';
 import { findBusinessById } from '../business/businesses.repository.js';
 import { findSession, type SessionRow } from '../tracking/sessions.repository.js';
-import { findOrCreateSession, type SessionRef } from '../tracking/sessions.service.js';
+import { attachSession, findOrCreateSession, type SessionRef } from '../tracking/sessions.service.js';
 import type { SessionSource } from '../../store/tables.js';
 import { epochSeconds } from '../shared/clock.js';
 import { DomainError, invalid, notFound } from '../shared/errors.js';
 import type { TenantContext } from '../shared/tenant.js';
 import { converter } from './exchange-rates.service.js';
-import { DEFAULT_CURRENCY, parseAmount, parseCurrency, times, type Money } from './money.js';
+import { checkedE4, DEFAULT_CURRENCY, parseAmount, parseCurrency, times, type Money } from './money.js';
 import { orderItemRows, updateOrderRow } from './orders.repository.js';
 
 /**
@@ -147,27 +147,50 @@ export function parseLabels(text: string): string[] {
 }
 
 /** `delivery`: collect or deliver; null or blank clears it. */
-export function checkedDelivery(value: string | null | undefined): 'collect' | 'deliver' | null | undefined {
+export function checkedDelivery(value: string | null | undefined, parameter = 'delivery'): 'collect' | 'deliver' | null | undefined {
   if (value === undefined || value === null) return value;
   const text = value.trim();
   if (text === '') return null;
   if (text === 'collect' || text === 'deliver') return text;
-  throw invalid('delivery', 'Expected collect or deliver.');
+  throw invalid(parameter, 'Expected collect or deliver.');
 }
 
-// Order totals.
+// Totals.
 
-/** An order's total: the sum of its lines, which are all in its currency (USD when it has none). */
-export function orderTotal(lines: ReadonlyArray<{ readonly price_e4: number; readonly currency: string; readonly quantity: number }>): Money {
+/**
+ * An order's total: the sum of its lines, which are all in its currency (USD when it has
+ * none). A sum past the safe integer range is `invalid` on `parameter`.
+ */
+export function orderTotal(lines: ReadonlyArray<{ readonly price_e4: number; readonly currency: string; readonly quantity: number }>, parameter = 'items'): Money {
   const [first] = lines;
-  return { e4: lines.reduce((sum, line) => sum + times(line.price_e4, line.quantity), 0), currency: first?.currency ?? DEFAULT_CURRENCY };
+  const e4 = lines.reduce((sum, line) => checkedE4(sum + checkedE4(times(line.price_e4, line.quantity), parameter), parameter), 0);
+  return { e4, currency: first?.currency ?? DEFAULT_CURRENCY };
+}
+
+/**
+ * What lines in any currencies add up to, in the first line's currency at today's rates
+ * (cart events: a cart has no currency of its own). Undefined without lines, or when a
+ * line's currency has no rate: unknown rather than wrong. A sum past the safe integer range
+ * is `invalid` on `parameter`.
+ */
+export async function linesTotal(ctx: TenantContext, lines: ReadonlyArray<{ readonly price: Money; readonly quantity: number }>, parameter = 'items'): Promise<Money | undefined> {
+  const currency = lines[0]?.price.currency;
+  if (currency === undefined) return undefined;
+  const convert = await converter(ctx);
+  let e4 = 0;
+  for (const line of lines) {
+    const price = convert(line.price, currency);
+    if (price === null) return undefined;
+    e4 = checkedE4(e4 + checkedE4(times(price, line.quantity), parameter), parameter);
+  }
+  return { e4, currency };
 }
 
 /** Sets each order's total from its lines; runs in the caller's transaction, after the lines changed. */
-export async function recomputeOrderTotals(ctx: TenantContext, orderIds: readonly number[]): Promise<void> {
+export async function recomputeOrderTotals(ctx: TenantContext, orderIds: readonly number[], parameter = 'items'): Promise<void> {
   const now = epochSeconds(ctx.clock);
   for (const orderId of orderIds) {
-    const total = orderTotal(await orderItemRows(ctx.tenant, [orderId]));
+    const total = orderTotal(await orderItemRows(ctx.tenant, [orderId]), parameter);
     await updateOrderRow(ctx.tenant, orderId, { total_e4: total.e4, currency: total.currency, updated_at: now });
   }
 }
@@ -181,6 +204,8 @@ export interface ShopperInput {
   readonly session?: SessionRef | null | undefined;
   /** How a session made for an unseen token came to be (default api). */
   readonly sessionSource?: SessionSource | undefined;
+  /** Where the hash was given (`order_parameters`); empty at the top level. */
+  readonly parameter?: string | undefined;
 }
 
 export interface Shopper {
@@ -191,23 +216,27 @@ export interface Shopper {
 /**
  * The profile and session after applying `input` to `current`. A session that belongs to a
  * profile brings that profile when none is given, and refuses another one (given with it, or
- * later for the session already there): attaching a session to a profile is
- * PATCH /v1/sessions/:id's job. `required`: one of the two must remain.
+ * later for the session already there): moving a session to another profile is
+ * PATCH /v1/sessions/:id's job. A session that belongs to no one, named with a profile (or
+ * given to an object that has one), becomes that profile's, with its history, as
+ * PATCH /v1/sessions/:id would do. `required`: one of the two must remain.
  */
 export async function resolveShopper(ctx: TenantContext, input: ShopperInput, current: Shopper, required: boolean): Promise<Shopper> {
-  if (input.profile !== undefined && input.profile !== null && !(await findProfile(ctx.tenant, input.profile))) throw notFound('Profile', 'profile');
+  const prefix = input.parameter ?? '';
+  if (input.profile !== undefined && input.profile !== null && !(await findProfile(ctx.tenant, input.profile))) throw notFound('Profile', nested(prefix, 'profile'));
   let profileId = input.profile === undefined ? current.profileId : input.profile;
   let sessionId = current.sessionId;
   let session: SessionRow | undefined;
   if (input.session === null) sessionId = null;
   else if (input.session !== undefined) {
-    session = await findOrCreateSession(ctx, input.session, input.sessionSource ?? 'api', 'session');
+    session = await findOrCreateSession(ctx, input.session, input.sessionSource ?? 'api', nested(prefix, 'session'));
     sessionId = session.id;
   } else if (sessionId !== null && input.profile !== undefined) session = await findSession(ctx.tenant, sessionId);
   if (session && session.profile_id !== null) {
     if (input.profile === undefined || input.profile === null) profileId = session.profile_id;
-    else if (input.profile !== session.profile_id) throw new DomainError('session_assigned_to_another_profile', 'This session belongs to another profile.', 'session');
+    else if (input.profile !== session.profile_id) throw new DomainError('session_assigned_to_another_profile', 'This session belongs to another profile.', nested(prefix, 'session'));
   }
-  if (required && profileId === null && sessionId === null) throw new DomainError('object_invalid', 'Give the profile or the session.', 'profile');
+  if (required && profileId === null && sessionId === null) throw new DomainError('object_invalid', 'Give the profile or the session.', nested(prefix, 'profile'));
+  if (session && session.profile_id === null && profileId !== null) await attachSession(ctx, { id: session.id, token: session.uuid }, profileId, { onlyUnassigned: true });
   return { profileId, sessionId };
 }

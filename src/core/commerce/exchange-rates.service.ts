@@ -36,7 +36,10 @@ export async function converter(ctx: CoreContext): Promise<(money: Money, to: st
     const into = perEur.get(to);
     // No rate for one side: the converted amount is unknown rather than wrong.
     if (from === undefined || into === undefined) return null;
-    return Math.round((money.e4 / from) * into);
+    const converted = Math.round((money.e4 / from) * into);
+    // Beyond exact integers (a huge amount into a currency of many units per euro) the
+    // converted amount is unknown rather than wrong.
+    return Number.isSafeInteger(converted) ? converted : null;
   };
 }
 

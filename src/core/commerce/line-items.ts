@@ -1,9 +1,10 @@
 import { DomainError, invalid } from '../shared/errors.js';
 import type { TenantContext } from '../shared/tenant.js';
 import { nested, readMoney, storedMoney, type MoneyInput, type PriceView, type Pricing } from './catalog.model.js';
-import type { Money } from './money.js';
-import { findOrCreateProduct, findProductLike, resolveProductRef, type ProductInput, type ProductRef, type ProductRow, type VariantRow } from './products.service.js';
+import { checkedE4, times, type Money } from './money.js';
+import { findOrCreateProduct, findProductLike, resolveProductRef, type ProductInput, type ProductRef, type ProductRow, type VariantInput, type VariantRow } from './products.service.js';
 import { defaultVariant } from './variants.repository.js';
+import { findOrCreateVariant, findVariantLike } from './variants.service.js';
 
 /**
  * Lines of orders and carts: a product (or one of its variants), a unit price and a
@@ -12,8 +13,15 @@ import { defaultVariant } from './variants.repository.js';
  * variant's (else the product's), the quantity to 1.
  */
 
-/** The product of a line: a reference to an existing one, or parameters describing it. */
-export type LineProduct = { readonly ref: ProductRef } | { readonly create: ProductInput };
+/**
+ * The product of a line: a reference to an existing one (with `fallback`, parameters
+ * describing it when the reference names none), parameters describing it, or a variant of
+ * an existing product described by variant parameters.
+ */
+export type LineProduct =
+  | { readonly ref: ProductRef; readonly fallback?: ProductInput | undefined }
+  | { readonly create: ProductInput }
+  | { readonly variant: VariantInput; readonly of: ProductRef };
 
 export interface LineItemInput {
   readonly product?: LineProduct | undefined;
@@ -29,13 +37,17 @@ export interface ResolvedLine {
   readonly productId: number;
   /** A variant other than the product's default one; null for the product itself. */
   readonly variantId: number | null;
+  /** The variant's (else the product's) name and sku, kept by order lines. */
+  readonly name: string;
+  readonly sku: string | null;
   readonly price: Money;
   readonly quantity: number;
 }
 
 export interface LineItem {
   readonly id: number;
-  readonly productId: number;
+  /** null once the product was deleted (order lines only). */
+  readonly productId: number | null;
   readonly variantId: number | null;
   readonly price: PriceView;
   readonly quantity: number;
@@ -45,7 +57,7 @@ export interface LineItem {
 /** What the item tables have in common. */
 export interface LineItemRow {
   readonly id: number;
-  readonly product_id: number;
+  readonly product_id: number | null;
   readonly variant_id: number | null;
   readonly price_e4: number;
   readonly currency: string;
@@ -76,17 +88,39 @@ export function checkedQuantity(value: string | number | undefined, parameter: s
   return quantity;
 }
 
+/** The price × quantity of a line, refused on its quantity past the safe integer range. */
+export const lineTotal = (price: Money, quantity: number, prefix: string): number => checkedE4(times(price.e4, quantity), nested(prefix, 'quantity'));
+
+type Named = { product: ProductRow; variant: VariantRow };
+
+/** The product a reference names; undefined (rather than 404) when `orNothing`. */
+async function referenced(ctx: TenantContext, ref: ProductRef, parameter: string, orNothing: boolean): Promise<Named | undefined> {
+  try {
+    return await resolveProductRef(ctx, ref, parameter);
+  } catch (error) {
+    if (orNothing && error instanceof DomainError && error.code === 'not_found') return undefined;
+    throw error;
+  }
+}
+
 /**
- * The product and variant a line names. Product parameters name an existing product by
- * reference or sku, else make one; with `lookupOnly` (removals) they make nothing and name
- * nothing.
+ * The product and variant a line names. Product (or variant) parameters name an existing
+ * one by reference or sku, else make one; with `lookupOnly` (removals) they make nothing
+ * and may name nothing.
  */
-export async function lineProduct(ctx: TenantContext, input: LineItemInput, options: { lookupOnly: boolean } = { lookupOnly: false }): Promise<{ product: ProductRow; variant: VariantRow } | undefined> {
+export async function lineProduct(ctx: TenantContext, input: LineItemInput, options: { lookupOnly: boolean } = { lookupOnly: false }): Promise<Named | undefined> {
   const parameter = nested(input.parameter ?? '', 'product');
-  if (!input.product) throw new DomainError('missing', 'This parameter is required.', parameter);
-  if ('ref' in input.product) return resolveProductRef(ctx, input.product.ref, parameter);
-  const described = { ...input.product.create, parameter: input.product.create.parameter ?? parameter };
-  return options.lookupOnly ? findProductLike(ctx, described) : findOrCreateProduct(ctx, described);
+  const given = input.product;
+  if (!given) throw new DomainError('missing', 'This parameter is required.', parameter);
+  const described = (create: ProductInput) => {
+    const hash = { ...create, parameter: create.parameter ?? parameter };
+    return options.lookupOnly ? findProductLike(ctx, hash) : findOrCreateProduct(ctx, hash);
+  };
+  if ('create' in given) return described(given.create);
+  if ('ref' in given) return (await referenced(ctx, given.ref, parameter, given.fallback !== undefined)) ?? (given.fallback ? described(given.fallback) : undefined);
+  const { product } = await resolveProductRef(ctx, given.of, parameter);
+  const variant = options.lookupOnly ? await findVariantLike(ctx, product.id, given.variant) : await findOrCreateVariant(ctx, product.id, given.variant);
+  return variant ? { product, variant } : undefined;
 }
 
 /** The price a variant sells at: its own, else its product's. */
@@ -110,5 +144,6 @@ export async function resolveLine(ctx: TenantContext, input: LineItemInput): Pro
   const list = await listPrice(ctx, variant);
   const price = readMoney(input.price, list?.currency) ?? list;
   if (!price) throw new DomainError('missing', 'The product has no price: give the price of the item.', nested(prefix, 'price'));
-  return { productId: product.id, variantId: variant.is_default === 1 ? null : variant.id, price, quantity };
+  lineTotal(price, quantity, prefix);
+  return { productId: product.id, variantId: variant.is_default === 1 ? null : variant.id, name: variant.name, sku: variant.sku, price, quantity };
 }

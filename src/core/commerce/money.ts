@@ -87,3 +87,13 @@ export const amountNumber = (e4: number): number => e4 / SCALE;
 
 /** e4 × quantity, rounded to an e4 integer. */
 export const times = (e4: number, quantity: number): number => Math.round(e4 * quantity);
+
+/**
+ * An amount computed from others (price × quantity, a total, a conversion), refused as
+ * `invalid` on `parameter` when it leaves the safe integer range: past it sums stop being
+ * exact, and PostgreSQL's bigint ends soon after.
+ */
+export function checkedE4(e4: number, parameter: string): number {
+  if (!Number.isSafeInteger(e4)) throw invalid(parameter, 'The amount this makes is too large to be kept exactly.');
+  return e4;
+}

@@ -19,8 +19,8 @@ import {
   type Pricing,
   type ShopperInput,
 } from './catalog.model.js';
-import { checkedQuantity, resolveLine, toLineItem, type LineItem, type LineItemInput, type ResolvedLine } from './line-items.js';
-import type { Money } from './money.js';
+import { checkedQuantity, lineTotal, resolveLine, toLineItem, type LineItem, type LineItemInput, type ResolvedLine } from './line-items.js';
+import { checkedE4, times, type Money } from './money.js';
 import {
   deleteOrderItemRow,
   deleteOrderRow,
@@ -41,10 +41,13 @@ import { clearRefundables } from './refunds.repository.js';
  * Orders and their items. The total is kept equal to the sum of the items (price ×
  * quantity) in the same transaction as every item change. All items share the order's
  * currency: the first item's (USD while there is none); an item priced in another currency
- * is converted at today's rate, and refused when no rate is known.
+ * is converted at today's rate, and refused when no rate is known. An item outlives its
+ * product: it keeps the name, sku and price it was added with.
  */
 export interface OrderItem extends LineItem {
   readonly orderId: number;
+  readonly name: string;
+  readonly sku: string | null;
 }
 
 export interface Order {
@@ -64,6 +67,8 @@ export interface OrderInput extends ShopperInput {
   readonly delivery?: string | null | undefined;
   /** Create only. */
   readonly items?: readonly LineItemInput[] | undefined;
+  /** Create only, instead of `items`: the one item given at the top level (`product`, …). */
+  readonly item?: LineItemInput | undefined;
   readonly metadata?: Record<string, unknown> | undefined;
   readonly reference?: string | null | undefined;
   readonly source?: string | null | undefined;
@@ -73,9 +78,11 @@ export interface OrderInput extends ShopperInput {
 export interface OrderItemChange {
   readonly price?: MoneyInput | undefined;
   readonly quantity?: string | number | undefined;
+  /** Where the hash was given; empty at the top level. */
+  readonly parameter?: string | undefined;
 }
 
-const toOrderItem = (row: OrderItemRow, prices: Pricing): OrderItem => ({ ...toLineItem(row, prices), orderId: row.order_id });
+const toOrderItem = (row: OrderItemRow, prices: Pricing): OrderItem => ({ ...toLineItem(row, prices), orderId: row.order_id, name: row.name, sku: row.sku });
 
 function toOrder(row: OrderRow, items: readonly OrderItemRow[], prices: Pricing): Order {
   return {
@@ -119,7 +126,7 @@ function inOrderCurrency(price: Money, currency: string | undefined, prices: Pri
   if (currency === undefined || price.currency === currency) return price;
   const e4 = prices.convert(price, currency);
   if (e4 === null) throw new DomainError('invalid', `The order is in ${currency} and no exchange rate from ${price.currency} is known: give the price in ${currency}.`, parameter);
-  return { e4, currency };
+  return { e4: checkedE4(e4, parameter), currency };
 }
 
 async function insertLine(ctx: TenantContext, orderId: number, line: ResolvedLine, price: Money): Promise<OrderItemRow> {
@@ -128,6 +135,8 @@ async function insertLine(ctx: TenantContext, orderId: number, line: ResolvedLin
     order_id: orderId,
     product_id: line.productId,
     variant_id: line.variantId,
+    name: line.name,
+    sku: line.sku,
     price_e4: price.e4,
     currency: price.currency,
     quantity: line.quantity,
@@ -137,10 +146,11 @@ async function insertLine(ctx: TenantContext, orderId: number, line: ResolvedLin
 }
 
 function orderColumns(input: OrderInput) {
-  const delivery = checkedDelivery(input.delivery);
-  const reference = checkedText(input.reference, 'reference');
-  const source = checkedText(input.source, 'source');
-  const metadata = metadataText(input.metadata);
+  const prefix = input.parameter ?? '';
+  const delivery = checkedDelivery(input.delivery, nested(prefix, 'delivery'));
+  const reference = checkedText(input.reference, nested(prefix, 'reference'));
+  const source = checkedText(input.source, nested(prefix, 'source'));
+  const metadata = metadataText(input.metadata, nested(prefix, 'metadata'));
   return {
     ...(delivery === undefined ? {} : { delivery }),
     ...(reference === undefined ? {} : { reference }),
@@ -149,9 +159,18 @@ function orderColumns(input: OrderInput) {
   };
 }
 
+/** The items of a new order: `items`, or the one item given at the top level. */
+function newItems(input: OrderInput): Array<{ item: LineItemInput; parameter: string }> {
+  const prefix = input.parameter ?? '';
+  if (input.item && input.items !== undefined) throw new DomainError('ambiguous', 'Give items, or one product at the top level, not both.', nested(prefix, 'product'));
+  if (input.item) return [{ item: input.item, parameter: input.item.parameter ?? prefix }];
+  return checkedEntries(input.items, nested(prefix, 'items')).map((item, index) => ({ item, parameter: item.parameter ?? `${nested(prefix, 'items')}[${index}]` }));
+}
+
 export async function createOrder(ctx: TenantContext, input: OrderInput): Promise<Order> {
   const prices = await pricing(ctx);
   const columns = orderColumns(input);
+  const entries = newItems(input);
   return inTransaction(ctx, async (trx) => {
     const shopper = await resolveShopper(trx, input, { profileId: null, sessionId: null }, false);
     const now = epochSeconds(ctx.clock);
@@ -167,10 +186,11 @@ export async function createOrder(ctx: TenantContext, input: OrderInput): Promis
       updated_at: now,
     });
     let currency: string | undefined;
-    for (const [index, item] of checkedEntries(input.items, 'items').entries()) {
-      const parameter = item.parameter ?? `items[${index}]`;
+    let total = 0;
+    for (const { item, parameter } of entries) {
       const line = await resolveLine(trx, { ...item, parameter });
       const price = inOrderCurrency(line.price, currency, prices, nested(parameter, 'price'));
+      total = checkedE4(total + lineTotal(price, line.quantity, parameter), nested(parameter, 'quantity'));
       currency = price.currency;
       await insertLine(trx, order.id, line, price);
     }
@@ -186,7 +206,9 @@ export async function getOrder(ctx: TenantContext, id: number): Promise<Order> {
 /** Delivery, metadata (replaced whole), reference, source, profile and session; items change through their own routes (`items` is refused). */
 export async function updateOrder(ctx: TenantContext, id: number, input: OrderInput): Promise<Order> {
   const prices = await pricing(ctx);
-  if (input.items !== undefined) throw invalid('items', "An order's items change through /v1/attribution/orders/:order/items.");
+  const prefix = input.parameter ?? '';
+  const itemsGiven = input.items !== undefined ? 'items' : input.item ? 'product' : undefined;
+  if (itemsGiven) throw invalid(nested(prefix, itemsGiven), "An order's items change through /v1/attribution/orders/:order/items.");
   const columns = orderColumns(input);
   return inTransaction(ctx, async (trx) => {
     const order = await findOrder(trx.tenant, id);
@@ -223,8 +245,10 @@ export async function addOrderItem(ctx: TenantContext, orderId: number, input: L
   const prices = await pricing(ctx);
   return inTransaction(ctx, async (trx) => {
     const { order, items } = await orderForItems(trx, orderId);
+    const prefix = input.parameter ?? '';
     const line = await resolveLine(trx, input);
-    const price = inOrderCurrency(line.price, items[0]?.currency, prices, nested(input.parameter ?? '', 'price'));
+    const price = inOrderCurrency(line.price, items[0]?.currency, prices, nested(prefix, 'price'));
+    orderTotal([...items, { price_e4: price.e4, currency: price.currency, quantity: line.quantity }], nested(prefix, 'quantity'));
     const row = await insertLine(trx, order.id, line, price);
     await recomputeOrderTotals(trx, [order.id]);
     return toOrderItem(row, prices);
@@ -237,10 +261,15 @@ export async function updateOrderItem(ctx: TenantContext, orderId: number, itemI
     const { order, items } = await orderForItems(trx, orderId);
     const item = items.find((row) => row.id === itemId);
     if (!item) throw notFound('Order item');
-    const quantity = checkedQuantity(change.quantity, 'quantity') ?? item.quantity;
+    const prefix = change.parameter ?? '';
+    const quantity = checkedQuantity(change.quantity, nested(prefix, 'quantity')) ?? item.quantity;
     const given = readMoney(change.price, item.currency);
     const others = items.filter((row) => row.id !== item.id);
-    const price = given ? inOrderCurrency(given, others[0]?.currency, prices, 'price') : { e4: item.price_e4, currency: item.currency };
+    const price = given ? inOrderCurrency(given, others[0]?.currency, prices, nested(prefix, 'price')) : { e4: item.price_e4, currency: item.currency };
+    // A sum too large is refused on what changed: the quantity when given, else the price.
+    const grew = nested(prefix, change.quantity === undefined ? 'price' : 'quantity');
+    checkedE4(times(price.e4, quantity), grew);
+    orderTotal([...others, { price_e4: price.e4, currency: price.currency, quantity }], grew);
     await updateOrderItemRow(trx.tenant, item.id, { price_e4: price.e4, currency: price.currency, quantity, updated_at: epochSeconds(ctx.clock) });
     await recomputeOrderTotals(trx, [order.id]);
     const updated = await findOrderItem(trx.tenant, order.id, item.id);

@@ -31,16 +31,10 @@ export function pageOfProducts(tenant: TenantDb, bounds: KeyBounds): Promise<Pro
   return withKeyBounds(tenant.selectFrom('products').selectAll(), 'id', bounds).execute();
 }
 
-/** The product, its variants and the cart and order lines that name it. */
-export async function deleteProductRow(tenant: TenantDb, id: number): Promise<void> {
-  await tenant.deleteFrom('order_items').where('product_id', '=', id).execute();
+/** The product, its variants and its cart lines; order lines stay, without a product. */
+export async function deleteProductRow(tenant: TenantDb, id: number, at: number): Promise<void> {
+  await tenant.updateTable('order_items').set({ product_id: null, variant_id: null, updated_at: at }).where('product_id', '=', id).execute();
   await tenant.deleteFrom('cart_items').where('product_id', '=', id).execute();
   await tenant.deleteFrom('product_variants').where('product_id', '=', id).execute();
   await tenant.deleteFrom('products').where('id', '=', id).execute();
-}
-
-/** Orders holding a line of this product, whose totals change when it goes. */
-export async function ordersWithProduct(tenant: TenantDb, productId: number): Promise<number[]> {
-  const rows = await tenant.selectFrom('order_items').select('order_id').distinct().where('product_id', '=', productId).execute();
-  return rows.map((row) => row.order_id);
 }

@@ -15,13 +15,12 @@ import {
   parseLabels,
   pricing,
   readMoney,
-  recomputeOrderTotals,
   storedMoney,
   type MoneyInput,
   type PriceView,
   type Pricing,
 } from './catalog.model.js';
-import { deleteProductRow, findProduct, insertProduct, ordersWithProduct, pageOfProducts, updateProductRow, type ProductRow } from './products.repository.js';
+import { deleteProductRow, findProduct, insertProduct, pageOfProducts, updateProductRow, type ProductRow } from './products.repository.js';
 import { clearRefundables } from './refunds.repository.js';
 import {
   defaultVariant,
@@ -370,16 +369,18 @@ export async function updateProduct(ctx: TenantContext, ref: Omit<ProductRef, 'v
   });
 }
 
-/** Deletes the product, its variants and its cart and order lines (order totals follow). */
+/**
+ * Deletes the product, its variants and its cart lines. Orders keep their lines (with the
+ * name, sku and price they were sold at, and no product) and their totals.
+ */
 export async function deleteProduct(ctx: TenantContext, ref: Omit<ProductRef, 'variantId'>): Promise<Product> {
   const prices = await pricing(ctx);
   return inTransaction(ctx, async (trx) => {
     const row = await resolveProduct(trx, ref);
     const product = await loadProduct(trx, row, prices);
-    const orders = await ordersWithProduct(trx.tenant, row.id);
-    await clearRefundables(trx.tenant, 'product', row.id, epochSeconds(ctx.clock));
-    await deleteProductRow(trx.tenant, row.id);
-    await recomputeOrderTotals(trx, orders);
+    const now = epochSeconds(ctx.clock);
+    await clearRefundables(trx.tenant, 'product', row.id, now);
+    await deleteProductRow(trx.tenant, row.id, now);
     return product;
   });
 }

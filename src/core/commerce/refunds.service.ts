@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../shared/errors.js';
 import { metadataText, parseMetadata } from '../shared/metadata.js';
 import type { KeyBounds } from '../shared/pagination.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
-import { checkedText, pricing, readMoney, storedMoney, type MoneyInput, type PriceView, type Pricing } from './catalog.model.js';
+import { checkedText, nested, pricing, readMoney, storedMoney, type MoneyInput, type PriceView, type Pricing } from './catalog.model.js';
 import type { Money } from './money.js';
 import { findOrder, ordersByIds } from './orders.repository.js';
 import { productsByIds } from './products.repository.js';
@@ -49,6 +49,8 @@ export interface RefundInput {
   readonly source?: string | null | undefined;
   /** null removes the total. */
   readonly total?: MoneyInput | null | undefined;
+  /** Where the hash was given (`refund_parameters`); empty at the top level. */
+  readonly parameter?: string | undefined;
 }
 
 /** What the refundable brings: its kind and id, the default total and the default profile. */
@@ -61,16 +63,17 @@ interface Target {
 
 /** The refundable an input names; undefined when it names none, null when it removes it. */
 async function targetOf(ctx: TenantContext, input: RefundInput): Promise<Target | null | undefined> {
+  const prefix = input.parameter ?? '';
   const order = input.order ?? undefined;
   const product = input.product ?? undefined;
-  if (order !== undefined && product !== undefined) throw new DomainError('ambiguous', 'Give the order or the product refunded, not both.', 'order');
+  if (order !== undefined && product !== undefined) throw new DomainError('ambiguous', 'Give the order or the product refunded, not both.', nested(prefix, 'order'));
   if (order !== undefined) {
     const row = await findOrder(ctx.tenant, order);
-    if (!row) throw notFound('Order', 'order');
+    if (!row) throw notFound('Order', nested(prefix, 'order'));
     return { type: 'order', id: row.id, amount: { e4: row.total_e4, currency: row.currency }, profileId: row.profile_id };
   }
   if (product !== undefined) {
-    const { product: row, variant } = await resolveProductRef(ctx, product, 'product');
+    const { product: row, variant } = await resolveProductRef(ctx, product, nested(prefix, 'product'));
     const main = variant.is_default === 1 ? variant : await defaultVariant(ctx.tenant, row.id);
     const amount = storedMoney(variant.price_e4, variant.currency) ?? (main ? storedMoney(main.price_e4, main.currency) : null);
     return { type: 'product', id: row.id, amount, profileId: null };
@@ -78,15 +81,17 @@ async function targetOf(ctx: TenantContext, input: RefundInput): Promise<Target 
   return input.order === null || input.product === null ? null : undefined;
 }
 
-async function checkedProfile(ctx: TenantContext, profile: number | null | undefined): Promise<number | null | undefined> {
-  if (profile !== undefined && profile !== null && !(await findProfile(ctx.tenant, profile))) throw notFound('Profile', 'profile');
+async function checkedProfile(ctx: TenantContext, input: RefundInput): Promise<number | null | undefined> {
+  const profile = input.profile;
+  if (profile !== undefined && profile !== null && !(await findProfile(ctx.tenant, profile))) throw notFound('Profile', nested(input.parameter ?? '', 'profile'));
   return profile;
 }
 
 function refundColumns(input: RefundInput) {
-  const reference = checkedText(input.reference, 'reference');
-  const source = checkedText(input.source, 'source');
-  const metadata = metadataText(input.metadata);
+  const prefix = input.parameter ?? '';
+  const reference = checkedText(input.reference, nested(prefix, 'reference'));
+  const source = checkedText(input.source, nested(prefix, 'source'));
+  const metadata = metadataText(input.metadata, nested(prefix, 'metadata'));
   return {
     ...(reference === undefined ? {} : { reference }),
     ...(source === undefined ? {} : { source }),
@@ -150,7 +155,7 @@ export async function createRefund(ctx: TenantContext, input: RefundInput): Prom
   return inTransaction(ctx, async (trx) => {
     const target = await targetOf(trx, input);
     const total = givenTotal(input, target) ?? target?.amount ?? null;
-    const profile = (await checkedProfile(trx, input.profile)) ?? target?.profileId ?? null;
+    const profile = (await checkedProfile(trx, input)) ?? target?.profileId ?? null;
     const now = epochSeconds(ctx.clock);
     const row = await insertRefund(trx.tenant, {
       metadata: '{}',
@@ -184,7 +189,7 @@ export async function updateRefund(ctx: TenantContext, id: number, input: Refund
     const target = await targetOf(trx, input);
     const currentCurrency = row.currency ?? undefined;
     const total = input.total === undefined ? target?.amount : readMoney(input.total ?? undefined, target?.amount?.currency ?? currentCurrency);
-    const profile = await checkedProfile(trx, input.profile);
+    const profile = await checkedProfile(trx, input);
     const changes: Updateable<RefundsTable> = {
       ...columns,
       ...(profile === undefined ? {} : { profile_id: profile }),

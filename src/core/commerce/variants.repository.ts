@@ -45,10 +45,13 @@ export async function setProductSource(tenant: TenantDb, productId: number, sour
   await tenant.updateTable('product_variants').set({ source, updated_at: at }).where('product_id', '=', productId).execute();
 }
 
-/** Lines that named the variant stay, as lines of its product. */
+/**
+ * Order lines that named the variant stay, as lines of its product (with the variant's name
+ * and sku); cart lines of it go, as a cart holds one line per product or variant.
+ */
 export async function deleteVariantRows(tenant: TenantDb, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
   await tenant.updateTable('order_items').set({ variant_id: null }).where('variant_id', 'in', ids).execute();
-  await tenant.updateTable('cart_items').set({ variant_id: null }).where('variant_id', 'in', ids).execute();
+  await tenant.deleteFrom('cart_items').where('variant_id', 'in', ids).execute();
   await tenant.deleteFrom('product_variants').where('id', 'in', ids).where('is_default', '=', 0).execute();
 }

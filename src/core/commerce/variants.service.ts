@@ -3,11 +3,12 @@ import { notFound } from '../shared/errors.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import { pricing, type Pricing } from './catalog.model.js';
 import { addVariant, resolveProduct, toVariant, variantColumns, type ProductRef, type Variant, type VariantInput } from './products.service.js';
-import { defaultVariant, deleteVariantRows, findVariant, firstVariantWith, updateVariantRow, type VariantRow } from './variants.repository.js';
+import { defaultVariant, deleteVariantRows, findVariant, firstVariantWith, updateVariantRow, variantsOfProducts, type VariantRow } from './variants.repository.js';
 
 /**
- * Variants on their own routes. Only a product's non-default variants are addressable here:
- * the default one is the product itself, changed through the product.
+ * Variants on their own routes, and the variants item parameters describe. Only a product's
+ * non-default variants are addressable here: the default one is the product itself, changed
+ * through the product.
  */
 export interface VariantRef {
   /** The id, when the text decoded as a variant id. */
@@ -24,6 +25,29 @@ export async function resolveVariant(ctx: TenantContext, ref: VariantRef): Promi
     (await firstVariantWith(ctx.tenant, 'sku', ref.text, { nonDefaultOnly: true }));
   if (!row) throw notFound('Variant');
   return row;
+}
+
+/** The product's non-default variant whose reference, else sku, is the parameters' own. */
+export async function findVariantLike(ctx: TenantContext, productId: number, input: VariantInput): Promise<VariantRow | undefined> {
+  const variants = (await variantsOfProducts(ctx.tenant, [productId])).filter((variant) => variant.is_default === 0);
+  for (const column of ['reference', 'sku'] as const) {
+    const key = input[column]?.trim();
+    const variant = key ? variants.find((candidate) => candidate[column] === key) : undefined;
+    if (variant) return variant;
+  }
+  return undefined;
+}
+
+/**
+ * The variant of a product that variant parameters describe: the product's variant with
+ * their reference or sku (as it is), else a new one with the product's source. Parameters
+ * with neither make a new variant each time.
+ */
+export async function findOrCreateVariant(ctx: TenantContext, productId: number, input: VariantInput): Promise<VariantRow> {
+  const existing = await findVariantLike(ctx, productId, input);
+  if (existing) return existing;
+  const main = await defaultVariant(ctx.tenant, productId);
+  return addVariant(ctx, productId, input, main?.source ?? null, epochSeconds(ctx.clock));
 }
 
 async function render(ctx: TenantContext, row: VariantRow, prices: Pricing): Promise<Variant> {

@@ -10,7 +10,7 @@ import { actionsByName } from './actions.service.js';
 import { missingTrackable, ruleOf, type ActionRule } from './action-rules.js';
 import { existingProfileIds, insertEventActivity, insertEvents, reportingCurrency, touchProfiles, trackableFacts } from './events.repository.js';
 import { GroupCommit } from './group-commit.js';
-import { ensureSessions, eventActivityData, moveSessionHistory, sessionsById, sessionsByUuid, setSessionProfile, type SessionRow } from './sessions.repository.js';
+import { claimSession, ensureSessions, eventActivityData, moveSessionHistory, sessionsByRefs, type SessionRow } from './sessions.repository.js';
 import { isSessionToken } from './sessions.service.js';
 import type { PreparedEvent, ResolvedTrackable, TrackableSpec } from './track-input.js';
 
@@ -32,7 +32,8 @@ export function submitEvent(ctx: TenantContext, event: PreparedEvent): Promise<v
   let batcher = batchers.get(ctx.db);
   if (!batcher) {
     const base: CoreContext = ctx;
-    batcher = new GroupCommit<Pending, void>((items) => writeBatch(base, items), ctx.config.EVENT_BATCH_MAX, ctx.caps.dialect === 'postgres' ? 2 : 1);
+    // One batch in flight: batches would otherwise wait on each other's profile and session rows.
+    batcher = new GroupCommit<Pending, void>((items) => writeBatch(base, items), ctx.config.EVENT_BATCH_MAX);
     batchers.set(ctx.db, batcher);
   }
   return batcher.submit({ businessId: ctx.businessId, event });
@@ -55,6 +56,7 @@ async function writeBatch(ctx: CoreContext, items: Pending[]): Promise<Outcome[]
         const results = await writeGroup(
           tenant,
           indexes.map((index) => (items[index] as Pending).event),
+          ctx.db,
         );
         indexes.forEach((index, position) => (outcomes[index] = results[position] as Outcome));
       }
@@ -69,13 +71,28 @@ async function writeBatch(ctx: CoreContext, items: Pending[]): Promise<Outcome[]
   }
 }
 
+/** A business's reporting currency changes rarely: each process reads it once a minute. */
+const CURRENCY_CACHE_MS = 60_000;
+const currencies = new WeakMap<Kysely<Database>, Map<number, { currency: string; at: number }>>();
+
+/** `root`: the database the batch's transaction runs on, which outlives the transaction. */
+async function cachedReportingCurrency(ctx: TenantContext, root: Kysely<Database> | undefined): Promise<string> {
+  let cache = root ? currencies.get(root) : undefined;
+  if (root && !cache) currencies.set(root, (cache = new Map()));
+  const hit = cache?.get(ctx.businessId);
+  if (hit && ctx.clock.now() - hit.at < CURRENCY_CACHE_MS) return hit.currency;
+  const currency = await reportingCurrency(ctx.tenant);
+  cache?.set(ctx.businessId, { currency, at: ctx.clock.now() });
+  return currency;
+}
+
 interface Resolution {
   profileId: number | null;
   session: SessionRow | null;
   trackable: ResolvedTrackable | null;
 }
 
-async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]): Promise<Outcome[]> {
+async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[], root?: Kysely<Database>): Promise<Outcome[]> {
   const now = epochSeconds(ctx.clock);
   const outcomes: Outcome[] = events.map(() => ({ ok: true, value: undefined }));
   const fail = (index: number, error: unknown) => (outcomes[index] = { ok: false, error });
@@ -84,44 +101,70 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]):
   const sessions = await sessionsOf(ctx, events, now);
   const profiles = new Set((await existingProfileIds(ctx.tenant, [...new Set(events.flatMap((event) => (event.profileId === undefined ? [] : [event.profileId])))])).map((row) => row.id));
 
-  // Sessions assigned by this batch, so later events of the batch see the assignment.
-  const assigned = new Map<number, number>();
-  const resolutions: Array<Resolution | undefined> = events.map((event, index) => {
-    const action = actions.get(event.action);
-    if (!action) return void fail(index, new DomainError('invalid', `No action is named "${event.action}": create it first (POST /v1/attribution/actions).`, 'action'));
-    if (event.profileId !== undefined && !profiles.has(event.profileId)) return void fail(index, notFound('Profile', 'profile'));
-    const session = event.session ? sessions.get(event.session.id ?? event.session.token) : null;
-    if (session === undefined) return void fail(index, notFound('Session', 'session'));
-    const sessionProfile = session ? (assigned.get(session.id) ?? session.profile_id) : null;
-    if (session && event.profileId !== undefined && sessionProfile !== null && sessionProfile !== event.profileId) {
-      return void fail(index, new DomainError('session_assigned_to_another_profile', 'This session belongs to another profile.', 'session'));
-    }
-    if (session && event.profileId !== undefined && sessionProfile === null) assigned.set(session.id, event.profileId);
-    return { profileId: event.profileId ?? sessionProfile, session, trackable: null };
-  });
-
   const rules = events.map((event) => {
     const action = actions.get(event.action);
     return action ? ruleOf(action.name, action.builtin === 1) : undefined;
   });
+  // Every rule that needs no writes is checked before anything is written for the batch.
+  const resolutions: Array<Resolution | undefined> = events.map((event, index) => {
+    const rule = rules[index];
+    if (!rule) return void fail(index, new DomainError('invalid', `No action is named "${event.action}": create it first (POST /v1/attribution/actions).`, 'action'));
+    if (rule.moneyRequired && (!event.money || !event.currencyGiven)) {
+      return void fail(index, new DomainError('missing', `${event.action} requires an amount and a currency.`, event.money ? 'currency' : 'amount'));
+    }
+    if (event.profileId !== undefined && !profiles.has(event.profileId)) return void fail(index, notFound('Profile', 'profile'));
+    const session = event.session ? sessions.get(event.session.id ?? event.session.token) : null;
+    if (session === undefined) return void fail(index, notFound('Session', 'session'));
+    return { profileId: event.profileId ?? null, session, trackable: null };
+  });
+
   await resolveTrackables(ctx, events, rules, resolutions, fail);
 
-  for (const [sessionId, profileId] of assigned) {
-    if (!resolutions.some((resolution, index) => resolution?.session?.id === sessionId && outcomes[index]?.ok)) continue;
-    await setSessionProfile(ctx.tenant, sessionId, profileId, now);
-    await moveSessionHistory(ctx.tenant, sessionId, null, profileId, now);
+  // Sessions and profiles, in the order the events arrived: an unassigned session is
+  // assigned to the first profile given with it; any other profile is refused.
+  const owners = new Map<number, number | null>();
+  const assigned = new Set<number>();
+  resolutions.forEach((resolution, index) => {
+    const session = resolution?.session;
+    if (!resolution || !session || !outcomes[index]?.ok) return;
+    const owner = owners.has(session.id) ? (owners.get(session.id) ?? null) : session.profile_id;
+    if (resolution.profileId === null) return;
+    if (owner === null) {
+      owners.set(session.id, resolution.profileId);
+      assigned.add(session.id);
+    } else if (owner !== resolution.profileId) {
+      fail(index, new DomainError('session_assigned_to_another_profile', 'This session belongs to another profile.', 'session'));
+    }
+  });
+  for (const sessionId of assigned) {
+    const profileId = owners.get(sessionId) as number;
+    // Conditional: another writer may have assigned the session since it was read.
+    const owner = await claimSession(ctx.tenant, sessionId, profileId, now);
+    if (owner === profileId) {
+      await moveSessionHistory(ctx.tenant, sessionId, null, profileId, now);
+      continue;
+    }
+    owners.set(sessionId, owner);
+    resolutions.forEach((resolution, index) => {
+      if (resolution?.session?.id === sessionId && resolution.profileId !== null && resolution.profileId !== owner) {
+        fail(index, new DomainError('session_assigned_to_another_profile', 'This session belongs to another profile.', 'session'));
+      }
+    });
+  }
+  // Events given only a session belong to its profile, including one this batch assigned.
+  for (const resolution of resolutions) {
+    const session = resolution?.session;
+    if (resolution && session && resolution.profileId === null) resolution.profileId = owners.has(session.id) ? (owners.get(session.id) ?? null) : session.profile_id;
   }
 
   const convert = await converter(ctx);
-  const reporting = await reportingCurrency(ctx.tenant);
+  const reporting = await cachedReportingCurrency(ctx, root);
   const written: Array<{ index: number; row: Parameters<typeof insertEvents>[1][number]; passive: boolean }> = [];
   events.forEach((event, index) => {
     const resolution = resolutions[index];
     const action = actions.get(event.action);
     if (!resolution || !action || !outcomes[index]?.ok) return;
-    const rule = rules[index] as ActionRule;
     const money: Money | undefined = event.money ?? (resolution.trackable?.money ? resolution.trackable.money : undefined);
-    if (rule.moneyRequired && !event.money) return void fail(index, new DomainError('missing', `${action.name} requires an amount and a currency.`, event.currencyGiven ? 'amount' : 'currency'));
     const converted = money ? convert(money, reporting) : null;
     written.push({
       index,
@@ -141,6 +184,7 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]):
         details: event.details,
         message_id: resolution.session?.message_id ?? null,
         campaign_id: resolution.session?.campaign_id ?? null,
+        journey_id: resolution.session?.journey_id ?? null,
         tracked_at: event.trackedAt ?? now,
         created_at: now,
         updated_at: now,
@@ -176,9 +220,13 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]):
 async function sessionsOf(ctx: TenantContext, events: readonly PreparedEvent[], now: number): Promise<Map<number | string, SessionRow>> {
   const found = new Map<number | string, SessionRow>();
   const byId = [...new Set(events.flatMap((event) => (event.session?.id === undefined ? [] : [event.session.id])))];
-  for (const row of await sessionsById(ctx.tenant, byId)) found.set(row.id, row);
-  const tokens = [...new Set(events.flatMap((event) => (event.session && (event.session.id === undefined || !found.has(event.session.id)) ? [event.session.token] : [])))];
-  for (const row of await sessionsByUuid(ctx.tenant, tokens)) found.set(row.uuid, row);
+  const tokens = [...new Set(events.flatMap((event) => (event.session ? [event.session.token] : [])))];
+  // Locked until the batch commits (PostgreSQL), so an attach cannot slip between reading a
+  // session and writing its events.
+  for (const row of await sessionsByRefs(ctx.tenant, byId, tokens, ctx.caps.rowLocks)) {
+    found.set(row.uuid, row);
+    if (byId.includes(row.id)) found.set(row.id, row);
+  }
   const unseen = tokens.filter((token) => !found.has(token) && isSessionToken(token));
   const fromBrowser = new Set(events.flatMap((event) => (event.fromBrowser && event.session ? [event.session.token] : [])));
   for (const row of await ensureSessions(
@@ -203,6 +251,14 @@ const CUSTOM_ORDER: readonly TrackableType[] = ['order', 'product', 'product_var
 
 /** The trackable an event is tracked for: the one its action's family names, else the first given. */
 function chosenSpec(event: PreparedEvent, rule: ActionRule): TrackableSpec | undefined {
+  const spec = pick(event, rule);
+  // Products move in and out of a cart only with cart.added / cart.removed; other actions
+  // are tracked for the cart alone.
+  if (spec?.kind === 'resolve' && spec.changesCartItems && !rule.cartItems) return spec.withoutItems;
+  return spec;
+}
+
+function pick(event: PreparedEvent, rule: ActionRule): TrackableSpec | undefined {
   if (rule.trackable === 'product') return event.trackables.product_variant ?? event.trackables.product;
   if (rule.trackable) return event.trackables[rule.trackable];
   for (const type of CUSTOM_ORDER) if (event.trackables[type]) return event.trackables[type];

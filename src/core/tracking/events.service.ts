@@ -113,7 +113,12 @@ export async function updateEvent(ctx: TenantContext, id: number, changes: Event
       profileId = changes.profileId;
     }
     let sessionId = row.session_id;
-    if (changes.session !== undefined) sessionId = (await resolveSession(trx, changes.session)).id;
+    if (changes.session !== undefined) {
+      const session = await resolveSession(trx, changes.session);
+      sessionId = session.id;
+      // Attribution follows the session: what sent the link it came from.
+      Object.assign(update, { message_id: session.message_id, campaign_id: session.campaign_id, journey_id: session.journey_id });
+    }
     if (sessionId !== null && (changes.session !== undefined || changes.profileId !== undefined)) {
       const session = await resolveSession(trx, { id: sessionId, token: '' });
       if (session.profile_id !== null && profileId !== null && session.profile_id !== profileId) {

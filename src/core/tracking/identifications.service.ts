@@ -93,11 +93,39 @@ async function matchingProfile(ctx: TenantContext, input: IdentificationInput): 
   return undefined;
 }
 
+/**
+ * The session's profile, read under a row lock where the database has them: two
+ * identifications of one session at once queue, and the second sees the first's profile.
+ */
+async function lockedSessionProfile(ctx: TenantContext, sessionId: number): Promise<number | null> {
+  const row = await ctx.tenant
+    .selectFrom('sessions')
+    .select('profile_id')
+    .where('id', '=', sessionId)
+    .$if(ctx.caps.rowLocks, (query) => query.forUpdate())
+    .executeTakeFirst();
+  return row?.profile_id ?? null;
+}
+
+const anotherVisitor = () =>
+  new DomainError(
+    'session_assigned_to_another_profile',
+    'This session belongs to another visitor who identified on this browser before; start a new session and identify that one.',
+    'session',
+  );
+
 async function identifyOnce(ctx: TenantContext, input: IdentificationInput, token: string): Promise<void> {
   await inTransaction(ctx, async (trx) => {
+    const session = await findOrCreateSession(trx, { token }, 'client');
+    const owner = await lockedSessionProfile(trx, session.id);
+    const matched = await matchingProfile(trx, input);
+    // A shared device: the session is the previous visitor's, and so is what it tracked.
+    // Only the secret key (PATCH /v1/sessions) may move it; a browser starts a new session.
+    if (owner !== null && owner !== matched) throw anotherVisitor();
+    if (owner !== null) return;
     // Only creates: an existing profile is never changed by a caller holding a public id.
     const profileId =
-      (await matchingProfile(trx, input)) ??
+      matched ??
       (
         await createProfile(trx, {
           externalId: input.userId,
@@ -108,16 +136,17 @@ async function identifyOnce(ctx: TenantContext, input: IdentificationInput, toke
           ],
         })
       ).id;
-    const before = await findOrCreateSession(trx, { token }, 'client');
-    await attachSession(trx, { token }, profileId);
-    if (before.profile_id !== profileId) await recordActivity(trx, profileId, 'identified', { source: input.source ?? null });
+    await attachSession(trx, { id: session.id, token }, profileId);
+    await recordActivity(trx, profileId, 'identified', { source: input.source ?? null });
   });
 }
 
 /**
  * Finds the visitor's profile (by reference, else email, else phone) or creates it, and
- * attaches the session to it, moving what the session tracked. Returns nothing: a public
- * caller never learns a profile id.
+ * attaches the session to it, moving what the session tracked. A session already attached
+ * to that profile is left as it is; one attached to another profile is refused with
+ * `session_assigned_to_another_profile`. Returns nothing: a public caller never learns a
+ * profile id.
  */
 export async function identifyVisitor(ctx: TenantContext, input: IdentificationInput): Promise<void> {
   if (input.session === undefined || input.session === '') throw missing('session');

@@ -8,6 +8,12 @@ export function findSession(tenant: TenantDb, id: number): Promise<SessionRow | 
   return tenant.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Re-reads a session, locked until the transaction ends where the database has row locks. */
+export function lockSession(tenant: TenantDb, id: number, lock: boolean): Promise<SessionRow | undefined> {
+  const query = tenant.selectFrom('sessions').selectAll().where('id', '=', id);
+  return (lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
 export function findSessionByUuid(tenant: TenantDb, uuid: string): Promise<SessionRow | undefined> {
   return tenant.selectFrom('sessions').selectAll().where('uuid', '=', uuid).executeTakeFirst();
 }
@@ -17,9 +23,26 @@ export function sessionsByUuid(tenant: TenantDb, uuids: readonly string[]): Prom
   return tenant.selectFrom('sessions').selectAll().where('uuid', 'in', uuids).execute();
 }
 
-export function sessionsById(tenant: TenantDb, ids: readonly number[]): Promise<SessionRow[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return tenant.selectFrom('sessions').selectAll().where('id', 'in', ids).execute();
+/** Sessions by id or token in one query; with `lock`, rows are locked in id order (no deadlocks). */
+export function sessionsByRefs(tenant: TenantDb, ids: readonly number[], tokens: readonly string[], lock: boolean): Promise<SessionRow[]> {
+  if (ids.length === 0 && tokens.length === 0) return Promise.resolve([]);
+  let query = tenant
+    .selectFrom('sessions')
+    .selectAll()
+    .where((eb) => eb.or([...(ids.length > 0 ? [eb('id', 'in', ids)] : []), ...(tokens.length > 0 ? [eb('uuid', 'in', tokens)] : [])]))
+    .orderBy('id');
+  if (lock) query = query.forUpdate();
+  return query.execute();
+}
+
+/**
+ * Assigns an unassigned session to a profile; answers the session's profile afterwards,
+ * which is another one when a concurrent writer assigned it first.
+ */
+export async function claimSession(tenant: TenantDb, id: number, profileId: number, at: number): Promise<number | null> {
+  const result = await tenant.updateTable('sessions').set({ profile_id: profileId, updated_at: at }).where('id', '=', id).where('profile_id', 'is', null).executeTakeFirst();
+  if (Number(result.numUpdatedRows) > 0) return profileId;
+  return (await findSession(tenant, id))?.profile_id ?? null;
 }
 
 /**

@@ -4,7 +4,7 @@ import { epochSeconds } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import type { SessionSource } from '../../store/tables.js';
-import { ensureSessions, findSession, findSessionByUuid, markSessionSeen, moveSessionHistory, setSessionProfile, type SessionRow } from './sessions.repository.js';
+import { ensureSessions, findSession, findSessionByUuid, lockSession, markSessionSeen, moveSessionHistory, setSessionProfile, type SessionRow } from './sessions.repository.js';
 
 /**
  * Sessions: one browser or device of a visitor. Each has our integer id (shown as a public
@@ -24,6 +24,7 @@ export interface Session {
   readonly profileId: number | null;
   readonly messageId: number | null;
   readonly campaignId: number | null;
+  readonly journeyId: number | null;
   readonly source: SessionSource;
   readonly createdAt: number;
   readonly firstSeenAt: number | null;
@@ -35,6 +36,7 @@ export const toSession = (row: SessionRow): Session => ({
   profileId: row.profile_id,
   messageId: row.message_id,
   campaignId: row.campaign_id,
+  journeyId: row.journey_id,
   source: row.source,
   createdAt: row.created_at,
   firstSeenAt: row.first_seen_at,
@@ -76,7 +78,10 @@ export async function findOrCreateSession(ctx: TenantContext, ref: SessionRef, s
 }
 
 /** A new session with a server-made token (clients that ask us for one, short-link clicks). */
-export async function createSession(ctx: TenantContext, input: { source: SessionSource; profileId?: number; messageId?: number; campaignId?: number }): Promise<Session> {
+export async function createSession(
+  ctx: TenantContext,
+  input: { source: SessionSource; profileId?: number; messageId?: number; campaignId?: number; journeyId?: number },
+): Promise<Session> {
   const now = epochSeconds(ctx.clock);
   const [row] = await ensureSessions(ctx.tenant, [
     {
@@ -85,6 +90,7 @@ export async function createSession(ctx: TenantContext, input: { source: Session
       profile_id: input.profileId ?? null,
       message_id: input.messageId ?? null,
       campaign_id: input.campaignId ?? null,
+      journey_id: input.journeyId ?? null,
       created_at: now,
       updated_at: now,
     },
@@ -98,11 +104,16 @@ export async function createSession(ctx: TenantContext, input: { source: Session
  * tracked there: events, carts, orders and their trail entries. Reassigning to another
  * profile is allowed here, as `PATCH /v1/sessions/:id` documents; tracking refuses it.
  */
-export async function attachSession(ctx: TenantContext, ref: SessionRef, profileId: number): Promise<Session> {
+export async function attachSession(ctx: TenantContext, ref: SessionRef, profileId: number, options: { onlyUnassigned?: boolean } = {}): Promise<Session> {
   return inTransaction(ctx, async (trx) => {
     if (!(await findProfile(trx.tenant, profileId))) throw notFound('Profile', 'profile');
-    const session = await findOrCreateSession(trx, ref, 'api', 'id');
+    const found = await findOrCreateSession(trx, ref, 'api', 'id');
+    // Locked: an event batch assigning the same session waits for this attach, or this for it.
+    const session = (await lockSession(trx.tenant, found.id, ctx.caps.rowLocks)) ?? found;
     if (session.profile_id === profileId) return toSession(session);
+    if (options.onlyUnassigned && session.profile_id !== null) {
+      throw new DomainError('session_assigned_to_another_profile', 'This session belongs to another profile.', 'session');
+    }
     const now = epochSeconds(ctx.clock);
     await setSessionProfile(trx.tenant, session.id, profileId, now);
     await moveSessionHistory(trx.tenant, session.id, session.profile_id, profileId, now);

@@ -35,6 +35,8 @@ export type TrackableSpec =
       readonly writes: boolean;
       /** Adds or removes cart items (what cart.added and cart.removed require). */
       readonly changesCartItems?: boolean;
+      /** The cart alone, for actions that do not move items (cart.abandoned, custom actions). */
+      readonly withoutItems?: TrackableSpec | undefined;
       resolve(ctx: TenantContext, owner: EventOwner): Promise<ResolvedTrackable>;
     };
 

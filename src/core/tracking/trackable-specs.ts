@@ -1,7 +1,10 @@
 import { createApp, type AppInput } from '../commerce/apps.service.js';
+import { findAppByName } from '../commerce/apps.repository.js';
 import { findCart } from '../commerce/carts.repository.js';
+import { findCouponByCode } from '../commerce/coupons.repository.js';
+import { findFormByName } from '../commerce/forms.repository.js';
 import { addCartItems, createCart, removeCartItems, type CartInput } from '../commerce/carts.service.js';
-import { orderTotal } from '../commerce/catalog.model.js';
+import { linesTotal } from '../commerce/catalog.model.js';
 import { createCoupon, type CouponInput } from '../commerce/coupons.service.js';
 import { createForm, type FormInput } from '../commerce/forms.service.js';
 import type { LineItemInput } from '../commerce/line-items.js';
@@ -62,25 +65,37 @@ export const newVariant = (parent: Omit<ProductRef, 'variantId'>, input: Variant
   },
 });
 
+// Apps, forms and coupons are unique by name or code: an SDK that sends the same
+// `app_parameters` with every event tracks them for the one it created first.
+
 export const newApp = (input: AppInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'app',
   writes: true,
-  resolve: async (ctx) => ({ type: 'app', id: (await createApp(ctx, input)).id, money: undefined }),
+  resolve: async (ctx) => {
+    const existing = input.name ? await findAppByName(ctx.tenant, input.name.trim()) : undefined;
+    return { type: 'app', id: existing?.id ?? (await createApp(ctx, input)).id, money: undefined };
+  },
 });
 
 export const newForm = (input: FormInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'form',
   writes: true,
-  resolve: async (ctx) => ({ type: 'form', id: (await createForm(ctx, input)).id, money: undefined }),
+  resolve: async (ctx) => {
+    const existing = input.name ? await findFormByName(ctx.tenant, input.name.trim()) : undefined;
+    return { type: 'form', id: existing?.id ?? (await createForm(ctx, input)).id, money: undefined };
+  },
 });
 
 export const newCoupon = (input: CouponInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'coupon',
   writes: true,
-  resolve: async (ctx) => ({ type: 'coupon', id: (await createCoupon(ctx, input)).id, money: undefined }),
+  resolve: async (ctx) => {
+    const existing = input.code ? await findCouponByCode(ctx.tenant, input.code.trim()) : undefined;
+    return { type: 'coupon', id: existing?.id ?? (await createCoupon(ctx, input)).id, money: undefined };
+  },
 });
 
 export const newOrder = (input: OrderInput): TrackableSpec => ({
@@ -103,6 +118,17 @@ export const newRefund = (input: RefundInput): TrackableSpec => ({
   },
 });
 
+/** A cart described by `cart_parameters`, made for the event's profile and session. */
+export const newCart = (input: CartInput): TrackableSpec => ({
+  kind: 'resolve',
+  type: 'cart',
+  writes: true,
+  resolve: async (ctx, owner) => {
+    const cart = await createCart(ctx, { ...input, profile: input.profile ?? owner.profileId, session: input.session ?? ownerSession(owner) });
+    return { type: 'cart', id: cart.id, money: undefined };
+  },
+});
+
 /**
  * cart.added / cart.removed: the products go into (or out of) the cart given, or a new cart
  * of the event's profile and session. The event's money is that of the items moved.
@@ -112,14 +138,14 @@ export const cartItems = (cart: { readonly id: number } | { readonly create: Car
   type: 'cart',
   writes: true,
   changesCartItems: true,
+  withoutItems: cart === undefined ? undefined : 'id' in cart ? { kind: 'id', type: 'cart', id: cart.id } : newCart(cart.create),
   resolve: async (ctx, owner) => {
     if (cart && 'id' in cart && owner.fromBrowser && (await findCart(ctx.tenant, cart.id))?.session_id !== owner.sessionId) throw notFound('Cart', 'cart');
     const cartId =
       cart && 'id' in cart
         ? cart.id
         : (await createCart(ctx, { ...(cart?.create ?? {}), profile: cart?.create.profile ?? owner.profileId, session: cart?.create.session ?? ownerSession(owner) })).id;
-    const change = owner.action === 'cart.removed' ? await removeCartItems(ctx, cartId, items) : await addCartItems(ctx, cartId, items);
-    const lines = change.lines.map((line) => ({ price_e4: line.price.e4, currency: line.price.currency, quantity: line.quantity }));
-    return { type: 'cart', id: cartId, money: lines.length > 0 ? orderTotal(lines) : undefined };
+    const change = owner.action === 'cart.removed' ? await removeCartItems(ctx, cartId, items, 'products') : await addCartItems(ctx, cartId, items, 'products');
+    return { type: 'cart', id: cartId, money: await linesTotal(ctx, change.lines, 'products') };
   },
 });

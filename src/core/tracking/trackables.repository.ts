@@ -80,7 +80,8 @@ async function itemProducts(tenant: TenantDb, table: 'order_items' | 'cart_items
   const products = new Map<number, number[]>();
   for (const row of rows) {
     const list = products.get(row.owner) ?? [];
-    if (!list.includes(row.product_id)) list.push(row.product_id);
+    // A line whose product was deleted since keeps its place in the order, not in product_ids.
+    if (row.product_id !== null && !list.includes(row.product_id)) list.push(row.product_id);
     products.set(row.owner, list);
   }
   return products;

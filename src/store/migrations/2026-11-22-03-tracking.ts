@@ -6,7 +6,7 @@ import { DEFAULT_RATES } from '../../core/commerce/default-rates.js';
  * Tracking and commerce: actions, sessions, events and the objects events are tracked for
  * (apps, forms, coupons, products and their variants, orders, carts, refunds), plus the
  * installation's exchange rates. Money is stored as integers in ten-thousandths of the unit
- * (`*_e4`), so sums are exact on both databases. `message_id` and `campaign_id` carry
+ * (`*_e4`), so sums are exact on both databases. `message_id`, `campaign_id` and `journey_id` carry
  * attribution from a short-link session to what sent the link; they have no foreign key
  * because messages may be purged while revenue reports keep their figures.
  */
@@ -36,6 +36,7 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
     .addColumn('profile_id', caps.bigIntType, (col) => col.references('profiles.id').onDelete('set null'))
     .addColumn('message_id', caps.bigIntType)
     .addColumn('campaign_id', caps.bigIntType)
+    .addColumn('journey_id', caps.bigIntType)
     .addColumn('source', 'varchar(16)', (col) => col.notNull())
     .addColumn('utm', 'text')
     .addColumn('first_seen_at', caps.bigIntType)
@@ -124,12 +125,19 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
   await db.schema.createIndex('carts_session_idx').on('carts').columns(['business_id', 'session_id']).execute();
   await db.schema.createIndex('carts_reference_idx').on('carts').columns(['business_id', 'reference']).execute();
 
+  // An order's lines outlive their product: an acknowledged order keeps each line, its total
+  // and the name and sku it was sold under, with product_id null (variant_id null for a
+  // deleted variant). A cart is current state: its lines go with their product or variant.
   for (const [table, owner] of [['order_items', 'orders'], ['cart_items', 'carts']] as const) {
     const ownerColumn = owner === 'orders' ? 'order_id' : 'cart_id';
+    const orderLine = table === 'order_items';
     await tenantTable(table)
       .addColumn(ownerColumn, caps.bigIntType, (col) => col.notNull().references(`${owner}.id`).onDelete('cascade'))
-      .addColumn('product_id', caps.bigIntType, (col) => col.notNull().references('products.id').onDelete('cascade'))
-      .addColumn('variant_id', caps.bigIntType, (col) => col.references('product_variants.id').onDelete('set null'))
+      .addColumn('product_id', caps.bigIntType, (col) =>
+        orderLine ? col.references('products.id').onDelete('set null') : col.notNull().references('products.id').onDelete('cascade'),
+      )
+      .addColumn('variant_id', caps.bigIntType, (col) => col.references('product_variants.id').onDelete(orderLine ? 'set null' : 'cascade'))
+      .$call((builder) => (orderLine ? builder.addColumn('name', 'varchar(500)', (col) => col.notNull()).addColumn('sku', 'varchar(200)', caps.binaryText) : builder))
       .addColumn('price_e4', caps.bigIntType, (col) => col.notNull())
       .addColumn('currency', 'varchar(3)', (col) => col.notNull())
       .addColumn('quantity', 'double precision', (col) => col.notNull())
@@ -175,6 +183,7 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
     .addColumn('details', 'text')
     .addColumn('message_id', caps.bigIntType)
     .addColumn('campaign_id', caps.bigIntType)
+    .addColumn('journey_id', caps.bigIntType)
     .addColumn('tracked_at', caps.bigIntType, (col) => col.notNull())
     .addColumn('created_at', caps.bigIntType, (col) => col.notNull())
     .addColumn('updated_at', caps.bigIntType, (col) => col.notNull())
@@ -188,6 +197,7 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
   // A tracked event in a profile's trail names its event, so moving a session to another
   // profile can move those entries too.
   await db.schema.alterTable('profile_activity').addColumn('event_id', caps.bigIntType).execute();
+  await db.schema.createIndex('profile_activity_event_idx').on('profile_activity').columns(['business_id', 'event_id']).execute();
   // When the profile's conversation last needed attention (messages in and out, non-passive
   // events): the inbox's order.
   await db.schema.alterTable('profiles').addColumn('inbox_at', caps.bigIntType).execute();

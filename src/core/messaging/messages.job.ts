@@ -1,0 +1,108 @@
+/**
+ * The send job: one per message, written with it. It takes the channel's next send slot,
+ * hands the message to the channel's provider and records the outcome: accepted → routed
+ * (provider id and state in one statement), permanent → failed, retryable → thrown, so the
+ * job system backs off and runs it again; the last attempt fails the message instead.
+ *
+ * A job may run twice for one message (its worker died after sending but before recording):
+ * the message is then sent twice unless the provider deduplicates — dev-inbox does by our id,
+ * SMTP receivers may by Message-ID; see docs/providers.md and docs/messaging.md.
+ */
+import { InvalidSettingsError } from '../../channels/providers.js';
+import { DEV_INBOX_ID_PREFIX } from '../../channels/dev-inbox.provider.js';
+import type { OutboundMessage } from '../../channels/provider.js';
+import { enqueue } from '../../jobs/job-queue.js';
+import { PermanentJobError, type Job, type JobHandlers } from '../../jobs/job-handler.js';
+import type { CoreContext } from '../context.js';
+import { forBusiness, type TenantContext } from '../shared/tenant.js';
+import { providerOf, type ChannelRow } from './channels.model.js';
+import { findChannel } from './channels.repository.js';
+import { SEND_MESSAGE_JOB, sendJobPayload, type SendJobPayload } from './messages.job-payload.js';
+import { parseContent, type MessageRow } from './messages.model.js';
+import { channelProviders, type ChannelProviders } from './messages.providers.js';
+import { findMessage } from './messages.repository.js';
+import { recordOutcome } from './messages.outcomes.js';
+import { markFailed } from './messages.states.js';
+import { takeSendSlot } from './rate-limit.js';
+
+/** A retryable outcome: thrown so the job system retries with its backoff. */
+export class RetryableSendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryableSendError';
+  }
+}
+
+/** Where a provider's peer posts receipts for a channel (the http-sms status callback). */
+export function hookUrl(ctx: CoreContext, channel: Pick<ChannelRow, 'id' | 'provider'>): string {
+  return `${ctx.config.PUBLIC_URL}/hooks/${channel.provider}/${channel.id}`;
+}
+
+export function outboundOf(ctx: CoreContext, message: MessageRow, channel: ChannelRow): OutboundMessage {
+  const content = parseContent(message.content);
+  return {
+    id: message.id,
+    technology: message.technology,
+    from: channel.origin,
+    to: message.destination,
+    body: message.body,
+    ...(message.subject !== null ? { subject: message.subject } : {}),
+    ...(message.html !== null ? { html: message.html } : {}),
+    ...(content.headers ? { headers: content.headers } : {}),
+    ...(content.attachments?.length
+      ? { attachments: content.attachments.map((a) => ({ url: a.url, contentType: a.content_type, ...(a.filename ? { filename: a.filename } : {}) })) }
+      : {}),
+    ...(content.template ? { template: content.template } : {}),
+    statusCallbackUrl: hookUrl(ctx, channel),
+  };
+}
+
+async function sendOnce(ctx: CoreContext, providers: ChannelProviders, job: Job, payload: SendJobPayload): Promise<void> {
+  if (job.businessId === null) throw new PermanentJobError('a message send job needs its business');
+  const tenant: TenantContext = forBusiness(ctx, job.businessId);
+  const message = await findMessage(tenant.tenant, payload.message);
+  // Sent (or failed) already: a repeated run records nothing twice.
+  if (!message || message.direction !== 'outbound' || message.state !== 'pending') return;
+  const channel = message.channel_id === null ? undefined : await findChannel(tenant.tenant, message.channel_id);
+  if (!channel) return markFailed(tenant, message.id, 'The channel was deleted before the message was sent.');
+  if (channel.active !== 1) return markFailed(tenant, message.id, 'The channel was deactivated before the message was sent.');
+
+  const slot = await takeSendSlot(ctx, channel, payload.slotMs);
+  if (slot.kind === 'gone') return markFailed(tenant, message.id, 'The channel was deleted before the message was sent.');
+  if (slot.kind === 'later') {
+    const later: SendJobPayload = { ...payload, slotMs: slot.slotMs };
+    await enqueue(ctx.db, { kind: SEND_MESSAGE_JOB, payload: later, businessId: job.businessId, runAt: Math.ceil(slot.slotMs), maxAttempts: payload.maxAttempts }, ctx);
+    return;
+  }
+
+  let provider;
+  try {
+    provider = providers.providerFor(channel);
+  } catch (error) {
+    if (error instanceof InvalidSettingsError) return markFailed(tenant, message.id, `The channel's settings are invalid: ${error.errors.join('; ')}`);
+    throw error;
+  }
+  const outcome = await provider.send(outboundOf(ctx, message, channel));
+  const record = { businessId: job.businessId, messageId: message.id };
+  switch (outcome.kind) {
+    case 'accepted': {
+      const deliveredAtOnce = providerOf(channel) === 'dev-inbox' && outcome.providerId.startsWith(DEV_INBOX_ID_PREFIX);
+      await recordOutcome(ctx, { kind: 'accepted', ...record, providerId: outcome.providerId, deliveredAtOnce });
+      return;
+    }
+    case 'permanent':
+      await recordOutcome(ctx, { kind: 'failed', ...record, reason: outcome.reason });
+      return;
+    case 'retryable':
+      if (job.attempt < payload.maxAttempts) throw new RetryableSendError(outcome.reason);
+      await recordOutcome(ctx, { kind: 'failed', ...record, reason: `Gave up after ${job.attempt} attempts: ${outcome.reason}` });
+      return;
+  }
+}
+
+export function messageJobHandlers(ctx: CoreContext): JobHandlers {
+  const providers = channelProviders(ctx);
+  return {
+    [SEND_MESSAGE_JOB]: (job) => sendOnce(ctx, providers, job, sendJobPayload(job.payload)),
+  };
+}
