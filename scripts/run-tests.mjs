@@ -45,7 +45,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 /** The test runner as a child process; resolves with its exit status (1 when killed). */
 async function runTests(files, env) {
   if (interrupted) return 1;
-  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...files];
+  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=300000', ...files];
   child = spawn(process.execPath, args, { stdio: 'inherit', env });
   const [code] = await once(child, 'exit');
   return code ?? 1;

@@ -131,6 +131,11 @@ export const configSchema = {
   SHUTDOWN_TIMEOUT_MS: variable('Longest wait for in-flight requests and jobs on SIGTERM.', '10000', integer(0, 600_000)),
   METRICS_PORT: variable('When set, `hellohub worker` serves GET /metrics on this port (serve has it on PORT).', undefined, integer(0, 65535)),
   METRICS_TOKEN: variable('When set, GET /metrics requires Authorization: Bearer METRICS_TOKEN.', undefined, text),
+  API_KEY_CACHE_MS: variable(
+    'How long a process keeps an API key lookup; a revocation made by another process takes effect within it (0: every request).',
+    '1000',
+    integer(0, 60_000),
+  ),
   EVENT_BATCH_MAX: variable(
     'Most tracked events written in one transaction (group commit: events arriving while one batch commits form the next).',
     '256',

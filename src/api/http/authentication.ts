@@ -36,6 +36,17 @@ export function tenantOf(request: FastifyRequest): Authenticated {
 }
 
 /** The core context of the request's business. */
+const tenantContexts = new WeakMap<CoreContext, Map<number, TenantContext>>();
+
+/** The request's business's context; one per business and process, since it holds no request state. */
 export function tenantContext(ctx: CoreContext, request: FastifyRequest): TenantContext {
-  return forBusiness(ctx, tenantOf(request).businessId);
+  const { businessId } = tenantOf(request);
+  let contexts = tenantContexts.get(ctx);
+  if (!contexts) tenantContexts.set(ctx, (contexts = new Map()));
+  let scoped = contexts.get(businessId);
+  if (!scoped) {
+    if (contexts.size > 10_000) contexts.clear();
+    contexts.set(businessId, (scoped = forBusiness(ctx, businessId)));
+  }
+  return scoped;
 }

@@ -102,6 +102,7 @@ export async function revokeApiKey(ctx: CoreContext, given: string): Promise<Api
   if (row.revoked_at !== null) throw new DomainError('not_allowed', `The key ${row.prefix}… was already revoked.`, 'prefix');
   const at = epochSeconds(ctx.clock);
   await markApiKeyRevoked(ctx.db, row.id, at);
+  lookups.get(ctx.db)?.clear();
   return toApiKey({ ...row, revoked_at: at });
 }
 
@@ -114,28 +115,33 @@ export interface Authenticated {
  * The business a presented key belongs to, if the key is live and allowed on `surface`.
  * Looked up on every request so a revocation takes effect at once.
  */
-const lookups = new WeakMap<CoreContext['db'], Map<string, ReturnType<typeof findApiKeyByHash>>>();
+type KeyLookup = ReturnType<typeof findApiKeyByHash>;
+const lookups = new WeakMap<CoreContext['db'], Map<string, { readonly row: KeyLookup; readonly at: number }>>();
 
 /**
- * Requests presenting the same key at the same moment share one lookup: under load one
- * client's concurrent requests cost one query, not one each. Keys are still read on every
- * request that finds no lookup in flight, so a revocation takes effect within one lookup's
- * time (a request racing it by less than that may pass, as it could without sharing).
+ * Key lookups are kept for `API_KEY_CACHE_MS` (monotonic time): the hot paths (event
+ * ingestion) then cost no query for authentication, and concurrent requests presenting one
+ * key share one lookup. A revocation in this process clears the cache at once; one made by
+ * another process takes effect here within that time. 0 looks every request up.
  */
-function sharedLookup(ctx: CoreContext, hash: string): ReturnType<typeof findApiKeyByHash> {
-  let inFlight = lookups.get(ctx.db);
-  if (!inFlight) lookups.set(ctx.db, (inFlight = new Map()));
-  const pending = inFlight.get(hash);
-  if (pending) return pending;
-  const lookup = findApiKeyByHash(ctx.db, hash).finally(() => inFlight.delete(hash));
-  inFlight.set(hash, lookup);
-  return lookup;
+function cachedLookup(ctx: CoreContext, hash: string): KeyLookup {
+  let cache = lookups.get(ctx.db);
+  if (!cache) lookups.set(ctx.db, (cache = new Map()));
+  const now = performance.now();
+  const hit = cache.get(hash);
+  if (hit && now - hit.at < Math.max(ctx.config.API_KEY_CACHE_MS, 1)) return hit.row;
+  const row = findApiKeyByHash(ctx.db, hash);
+  // A failed lookup is not kept; a bounded cache forgets everything rather than grow.
+  if (cache.size > 10_000) cache.clear();
+  cache.set(hash, { row, at: now });
+  row.catch(() => cache.delete(hash));
+  return row;
 }
 
 export async function authenticateApiKey(ctx: CoreContext, token: string, surface: Surface): Promise<Authenticated | undefined> {
   if (!token.startsWith(KEY_MARK) || token.length > 200) return undefined;
   const presentedHash = hashToken(token);
-  const row = await sharedLookup(ctx, presentedHash);
+  const row = await cachedLookup(ctx, presentedHash);
   if (!row) return undefined;
   // The index lookup already matched; the constant-time comparison keeps the final decision
   // independent of how many characters agree.

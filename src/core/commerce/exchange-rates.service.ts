@@ -16,14 +16,16 @@ interface RateTable {
   readonly perEur: ReadonlyMap<string, number>;
 }
 
-const tables = new WeakMap<CoreContext['db'], RateTable>();
+// Keyed by the store's capabilities object, of which each open store has one: a transaction
+// handle differs from its database's, and the cache must outlive transactions.
+const tables = new WeakMap<CoreContext['caps'], RateTable>();
 
 async function rateTable(ctx: CoreContext): Promise<RateTable> {
-  const cached = tables.get(ctx.db);
+  const cached = tables.get(ctx.caps);
   if (cached && ctx.clock.now() - cached.loadedAt < CACHE_MS) return cached;
   const rows = await allRates(ctx.db);
   const table = { loadedAt: ctx.clock.now(), perEur: new Map(rows.map((row) => [row.currency, row.per_eur])) };
-  tables.set(ctx.db, table);
+  tables.set(ctx.caps, table);
   return table;
 }
 
@@ -89,6 +91,6 @@ export function parseRatesFile(text: string, today: string): RateRow[] {
 export async function importRates(ctx: CoreContext, text: string): Promise<number> {
   const rows = parseRatesFile(text, new Date(ctx.clock.now()).toISOString().slice(0, 10));
   await replaceRates(ctx.db, rows);
-  tables.delete(ctx.db);
+  tables.delete(ctx.caps);
   return rows.length;
 }

@@ -56,7 +56,6 @@ async function writeBatch(ctx: CoreContext, items: Pending[]): Promise<Outcome[]
         const results = await writeGroup(
           tenant,
           indexes.map((index) => (items[index] as Pending).event),
-          ctx.db,
         );
         indexes.forEach((index, position) => (outcomes[index] = results[position] as Outcome));
       }
@@ -73,16 +72,16 @@ async function writeBatch(ctx: CoreContext, items: Pending[]): Promise<Outcome[]
 
 /** A business's reporting currency changes rarely: each process reads it once a minute. */
 const CURRENCY_CACHE_MS = 60_000;
-const currencies = new WeakMap<Kysely<Database>, Map<number, { currency: string; at: number }>>();
+// Keyed by the store's capabilities object (one per open store), which transactions share.
+const currencies = new WeakMap<TenantContext['caps'], Map<number, { currency: string; at: number }>>();
 
-/** `root`: the database the batch's transaction runs on, which outlives the transaction. */
-async function cachedReportingCurrency(ctx: TenantContext, root: Kysely<Database> | undefined): Promise<string> {
-  let cache = root ? currencies.get(root) : undefined;
-  if (root && !cache) currencies.set(root, (cache = new Map()));
-  const hit = cache?.get(ctx.businessId);
+async function cachedReportingCurrency(ctx: TenantContext): Promise<string> {
+  let cache = currencies.get(ctx.caps);
+  if (!cache) currencies.set(ctx.caps, (cache = new Map()));
+  const hit = cache.get(ctx.businessId);
   if (hit && ctx.clock.now() - hit.at < CURRENCY_CACHE_MS) return hit.currency;
   const currency = await reportingCurrency(ctx.tenant);
-  cache?.set(ctx.businessId, { currency, at: ctx.clock.now() });
+  cache.set(ctx.businessId, { currency, at: ctx.clock.now() });
   return currency;
 }
 
@@ -92,7 +91,7 @@ interface Resolution {
   trackable: ResolvedTrackable | null;
 }
 
-async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[], root?: Kysely<Database>): Promise<Outcome[]> {
+async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]): Promise<Outcome[]> {
   const now = epochSeconds(ctx.clock);
   const outcomes: Outcome[] = events.map(() => ({ ok: true, value: undefined }));
   const fail = (index: number, error: unknown) => (outcomes[index] = { ok: false, error });
@@ -158,7 +157,7 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[], 
   }
 
   const convert = await converter(ctx);
-  const reporting = await cachedReportingCurrency(ctx, root);
+  const reporting = await cachedReportingCurrency(ctx);
   const written: Array<{ index: number; row: Parameters<typeof insertEvents>[1][number]; passive: boolean }> = [];
   events.forEach((event, index) => {
     const resolution = resolutions[index];

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Capabilities } from '../capabilities.js';
 import { DEFAULT_RATES } from '../../core/commerce/default-rates.js';
 
@@ -189,15 +189,16 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
     .addColumn('updated_at', caps.bigIntType, (col) => col.notNull())
     .execute();
   await db.schema.createIndex('events_business_idx').on('events').columns(['business_id', 'id']).execute();
-  await db.schema.createIndex('events_profile_idx').on('events').columns(['business_id', 'profile_id', 'id']).execute();
-  await db.schema.createIndex('events_session_idx').on('events').column('session_id').execute();
+  // Partial where most events have no value: an event pays only for the indexes it is in.
+  await db.schema.createIndex('events_profile_idx').on('events').columns(['business_id', 'profile_id', 'id']).where(sql.ref('profile_id'), 'is not', null).execute();
+  await db.schema.createIndex('events_session_idx').on('events').column('session_id').where(sql.ref('session_id'), 'is not', null).execute();
   await db.schema.createIndex('events_action_idx').on('events').columns(['action_id', 'id']).execute();
-  await db.schema.createIndex('events_campaign_idx').on('events').columns(['business_id', 'campaign_id']).execute();
+  await db.schema.createIndex('events_campaign_idx').on('events').columns(['business_id', 'campaign_id']).where(sql.ref('campaign_id'), 'is not', null).execute();
 
   // A tracked event in a profile's trail names its event, so moving a session to another
   // profile can move those entries too.
   await db.schema.alterTable('profile_activity').addColumn('event_id', caps.bigIntType).execute();
-  await db.schema.createIndex('profile_activity_event_idx').on('profile_activity').columns(['business_id', 'event_id']).execute();
+  await db.schema.createIndex('profile_activity_event_idx').on('profile_activity').columns(['business_id', 'event_id']).where(sql.ref('event_id'), 'is not', null).execute();
   // When the profile's conversation last needed attention (messages in and out, non-passive
   // events): the inbox's order.
   await db.schema.alterTable('profiles').addColumn('inbox_at', caps.bigIntType).execute();
