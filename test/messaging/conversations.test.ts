@@ -4,6 +4,7 @@ import { touchInbox } from '../../src/core/messaging/conversations.service.js';
 import { forBusiness, inTransaction } from '../../src/core/shared/tenant.js';
 import type { MessageDirection, MessageState } from '../../src/store/tables.js';
 import { ENCODINGS, assertError, audienceApp, sortedKeys, tenant, type Api, type AudienceApp } from '../audience/audience-client.js';
+import { MESSAGE_EXTENSION_KEYS, MESSAGE_KEYS } from './messages-support.js';
 
 interface ConversationJson {
   id: string;
@@ -26,7 +27,8 @@ interface MessageJson {
   [key: string]: unknown;
 }
 
-const MESSAGE_KEYS = ['attachments', 'body', 'created_at', 'delivered_at', 'destination', 'direction', 'failed_at', 'id', 'origin', 'profile', 'received_at', 'routed_at', 'state', 'technology', 'template', 'type'];
+// A conversation's messages are the objects /v1/messages answers, extensions included.
+const CONVERSATION_MESSAGE_KEYS = [...MESSAGE_KEYS, ...MESSAGE_EXTENSION_KEYS].sort();
 
 /** GET /v1/conversations and GET /v1/conversations/:profile/messages (extensions): the inbox. */
 describe('conversations', () => {
@@ -203,7 +205,7 @@ describe('conversations', () => {
     const all = await messages(api, ana);
     assert.deepEqual(all.map((m) => m.body), ['m3', 'm2', 'm1', 'm0']);
     assert.deepEqual(all.map((m) => m.direction), ['inbound', 'outbound', 'inbound', 'outbound']);
-    for (const item of all) assert.deepEqual(sortedKeys(item), MESSAGE_KEYS);
+    for (const item of all) assert.deepEqual(sortedKeys(item), CONVERSATION_MESSAGE_KEYS);
     const oldest = all[3];
     assert.ok(oldest);
     assert.deepEqual(
@@ -225,6 +227,11 @@ describe('conversations', () => {
         technology: 'sms',
         template: null,
         direction: 'outbound',
+        channel: null,
+        failure_reason: null,
+        transactional: false,
+        subject: null,
+        html: null,
       },
     );
     assert.equal(all[0]?.state, 'received');

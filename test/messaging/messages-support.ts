@@ -16,7 +16,7 @@ import type { JobHandlers } from '../../src/jobs/job-handler.js';
 import { Worker, type WorkerOptions } from '../../src/jobs/worker.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { testCore, type TestCore } from '../support/context.js';
-import type { Api } from '../audience/audience-client.js';
+import { ManualClock as TestClock, type Api } from '../audience/audience-client.js';
 
 export { assertError, ENCODINGS, sortedKeys, tenant, type Api, type Encoding } from '../audience/audience-client.js';
 
@@ -79,19 +79,8 @@ export interface DevInboxEntryJson {
 export const MESSAGE_KEYS = ['id', 'type', 'attachments', 'body', 'created_at', 'delivered_at', 'destination', 'failed_at', 'origin', 'profile', 'received_at', 'routed_at', 'state', 'technology', 'template'];
 export const MESSAGE_EXTENSION_KEYS = ['direction', 'channel', 'failure_reason', 'transactional', 'subject', 'html'];
 
-/** Epoch milliseconds that move only when a test says so (whole seconds, like stored times). */
-export class TestClock implements Clock {
-  #ms = Date.UTC(2026, 0, 15, 12, 0, 0);
-  now(): number {
-    return this.#ms;
-  }
-  tick(seconds = 1): void {
-    this.#ms += seconds * 1000;
-  }
-  get seconds(): number {
-    return Math.floor(this.#ms / 1000);
-  }
-}
+/** Epoch milliseconds that move only when a test says so. */
+export { TestClock };
 
 export interface MessagingApp {
   readonly app: FastifyInstance;

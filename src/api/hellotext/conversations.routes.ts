@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { conversationMessages, excerpt, listConversations, type Conversation } from '../../core/messaging/conversations.service.js';
-import type { Message } from '../../core/messaging/messages.model.js';
 import { pageByKey } from '../../core/shared/pagination.js';
 import { tenantContext } from '../http/authentication.js';
 import { PaginationQuery, pageRequest } from '../http/pagination.js';
 import type { PublicIds } from '../http/public-ids.js';
 import type { SurfaceDeps } from '../http/surface.js';
+import { messageObject } from './messages.mappers.js';
 import { MessageObject, MessageState, MessageTechnology } from './messages.schema.js';
 
 const tags = ['Hellotext: inbox (extension)'];
@@ -56,26 +56,6 @@ const conversationObject = (conversation: Conversation, ids: PublicIds): Convers
     counts: { messages: conversation.inbound + conversation.outbound, received: conversation.inbound, sent: conversation.outbound },
   };
 };
-
-/** The reference's Message object (until the message engine has its own mapper to share). */
-const messageObject = (message: Message, ids: PublicIds): MessageObject => ({
-  id: ids.encode('message', message.id),
-  type: 'message',
-  attachments: (message.content.attachments ?? []).map((attachment) => attachment.url),
-  body: message.body,
-  created_at: message.createdAt,
-  delivered_at: message.deliveredAt,
-  destination: message.destination,
-  failed_at: message.failedAt,
-  origin: message.origin,
-  profile: message.profileId === null ? null : ids.encode('profile', message.profileId),
-  received_at: message.receivedAt,
-  routed_at: message.routedAt,
-  state: message.state,
-  technology: message.technology,
-  template: message.templateId === null ? null : ids.encode('template', message.templateId),
-  direction: message.direction,
-});
 
 /** `/v1/conversations`: the dashboard's inbox. */
 export const conversationRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app, { ctx, ids }) => {

@@ -1,7 +1,7 @@
 import type { TrackableType } from '../../store/tables.js';
 import type { EventChanges, TrackInput } from '../../core/tracking/events.service.js';
 import type { SessionRef } from '../../core/tracking/sessions.service.js';
-import type { TrackableSpec } from '../../core/tracking/track-input.js';
+import { TRACKABLE_TITLES, type TrackableSpec } from '../../core/tracking/track-input.js';
 import { missing, notFound } from '../../core/shared/errors.js';
 import type { PublicIds } from '../http/public-ids.js';
 import { recordField, textField, type Body } from './body-fields.js';
@@ -17,16 +17,6 @@ import { cartInputFrom, lineItemsFrom, orderInputFrom, productInputFrom, product
 
 export const TRACKABLE_TYPES: readonly TrackableType[] = ['app', 'cart', 'coupon', 'form', 'order', 'product', 'product_variant', 'refund'];
 
-const TITLES: Readonly<Record<TrackableType, string>> = {
-  app: 'App',
-  cart: 'Cart',
-  coupon: 'Coupon',
-  form: 'Form',
-  order: 'Order',
-  product: 'Product',
-  product_variant: 'Product variant',
-  refund: 'Refund',
-};
 
 /** `name` or `name_id`: the first given. */
 export function aliased(body: Body, name: string): string | null | undefined {
@@ -51,7 +41,7 @@ function sessionOf(body: Body, ids: PublicIds): SessionRef | undefined {
 export function trackableById(type: TrackableType, text: string, ids: PublicIds): TrackableSpec {
   if (type === 'product' || type === 'product_variant') return productByRef(type, productRefOf(text, ids));
   const id = ids.decode(type, text);
-  if (id === undefined) throw notFound(TITLES[type], type);
+  if (id === undefined) throw notFound(TRACKABLE_TITLES[type], type);
   return { kind: 'id', type, id };
 }
 
@@ -129,7 +119,7 @@ export function eventChangesFrom(body: Body, ids: PublicIds): EventChanges {
     if (text === null || text === '') trackable = null;
     else {
       const id = ids.decode(type, text);
-      if (id === undefined) throw notFound(TITLES[type], type);
+      if (id === undefined) throw notFound(TRACKABLE_TITLES[type], type);
       trackable = { type, id };
     }
   }

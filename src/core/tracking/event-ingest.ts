@@ -12,7 +12,7 @@ import { existingProfileIds, insertEventActivity, insertEvents, reportingCurrenc
 import { GroupCommit } from './group-commit.js';
 import { claimSession, ensureSessions, eventActivityData, moveSessionHistory, sessionsByRefs, type SessionRow } from './sessions.repository.js';
 import { isSessionToken } from './sessions.service.js';
-import type { PreparedEvent, ResolvedTrackable, TrackableSpec } from './track-input.js';
+import { TRACKABLE_TITLES, type PreparedEvent, type ResolvedTrackable, type TrackableSpec } from './track-input.js';
 
 type Outcome = { ok: true; value: void } | { ok: false; error: unknown };
 interface Pending {
@@ -264,16 +264,6 @@ function pick(event: PreparedEvent, rule: ActionRule): TrackableSpec | undefined
   return undefined;
 }
 
-const TITLES: Readonly<Record<TrackableType, string>> = {
-  app: 'App',
-  cart: 'Cart',
-  coupon: 'Coupon',
-  form: 'Form',
-  order: 'Order',
-  product: 'Product',
-  product_variant: 'Product variant',
-  refund: 'Refund',
-};
 
 async function resolveTrackables(
   ctx: TenantContext,
@@ -307,7 +297,7 @@ async function resolveTrackables(
         const fact = facts.get(spec.type)?.get(spec.id);
         // A browser names only its own session's carts and orders: others are not there for it.
         const foreign = events[index]?.fromBrowser === true && fact?.sessionId !== undefined && fact.sessionId !== (resolution.session?.id ?? null);
-        if (!fact || foreign) throw notFound(TITLES[spec.type], spec.type);
+        if (!fact || foreign) throw notFound(TRACKABLE_TITLES[spec.type], spec.type);
         resolution.trackable = { type: spec.type, id: spec.id, money: fact.e4 !== null && fact.currency !== null ? { e4: fact.e4, currency: fact.currency } : undefined };
       } else {
         resolution.trackable = await spec.resolve(ctx, { profileId: resolution.profileId, sessionId: resolution.session?.id ?? null, action: events[index]?.action ?? '', fromBrowser: events[index]?.fromBrowser === true });

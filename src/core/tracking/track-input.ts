@@ -5,6 +5,18 @@ import { metadataText } from '../shared/metadata.js';
 import type { TenantContext } from '../shared/tenant.js';
 import type { SessionRef } from './sessions.service.js';
 
+/** How each kind of trackable is named in messages ("Order was not found."). */
+export const TRACKABLE_TITLES: Readonly<Record<TrackableType, string>> = {
+  app: 'App',
+  cart: 'Cart',
+  coupon: 'Coupon',
+  form: 'Form',
+  order: 'Order',
+  product: 'Product',
+  product_variant: 'Product variant',
+  refund: 'Refund',
+};
+
 /** The trackable an event ends up with, and the money it carries (an order's total, a product's price). */
 export interface ResolvedTrackable {
   readonly type: TrackableType;
