@@ -156,7 +156,8 @@ const encodeKey = (key: string): string => encodeURIComponent(key);
 
 /**
  * Bracket notation as Rails and PHP clients write it: `email[work]=…`, `lists[]=a`,
- * `address[street][name]=…`; an empty array is `lists[]=` and null or `{}` an empty value.
+ * `address[street][name]=…`, `items[0][product]=…`; an empty array is `lists[]=` and null or
+ * `{}` an empty value.
  */
 export function formEncode(body: Record<string, unknown>): string {
   const pairs: string[] = [];
@@ -164,7 +165,8 @@ export function formEncode(body: Record<string, unknown>): string {
     if (value === null || value === undefined) pairs.push(`${key}=`);
     else if (Array.isArray(value)) {
       if (value.length === 0) pairs.push(`${key}[]=`);
-      for (const item of value) walk(`${key}[]`, item);
+      // Hashes in an array are indexed (`items[0][product]=…`) so their keys stay together.
+      value.forEach((item, index) => walk(typeof item === 'object' && item !== null ? `${key}[${index}]` : `${key}[]`, item));
     } else if (typeof value === 'object') {
       const entries = Object.entries(value);
       if (entries.length === 0) pairs.push(`${key}=`);

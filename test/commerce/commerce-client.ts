@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
 import { bearer, testBusiness, type TestApp } from '../support/app.js';
-import type { Encoding, Reply } from '../audience/audience-client.js';
+import { formEncode, type Encoding, type Reply } from '../audience/audience-client.js';
 
 export { assertError, ENCODINGS, sortedKeys, type Encoding } from '../audience/audience-client.js';
 
@@ -118,27 +118,6 @@ export const ORDER_ITEM_KEYS = [...ITEM_KEYS, 'name', 'sku'];
 export const ORDER_KEYS = ['id', 'type', 'created_at', 'delivery', 'items', 'metadata', 'reference', 'source', 'total', 'profile', 'session'];
 export const CART_KEYS = ['id', 'type', 'created_at', 'items', 'metadata', 'profile', 'reference', 'session', 'source'];
 export const REFUND_KEYS = ['id', 'type', 'created_at', 'metadata', 'profile', 'reference', 'refundable', 'source', 'total'];
-
-/**
- * Bracket notation with indexed arrays of hashes: `items[0][product]=…`; arrays of scalars
- * as `tags[]=a`; an empty array `tags[]=`, null or `{}` an empty value.
- */
-export function formEncode(body: Record<string, unknown>): string {
-  const pairs: string[] = [];
-  const walk = (key: string, value: unknown): void => {
-    if (value === null || value === undefined) pairs.push(`${key}=`);
-    else if (Array.isArray(value)) {
-      if (value.length === 0) pairs.push(`${key}[]=`);
-      value.forEach((item, index) => walk(typeof item === 'object' && item !== null ? `${key}[${index}]` : `${key}[]`, item));
-    } else if (typeof value === 'object') {
-      const entries = Object.entries(value);
-      if (entries.length === 0) pairs.push(`${key}=`);
-      for (const [sub, item] of entries) walk(`${key}[${encodeURIComponent(sub)}]`, item);
-    } else pairs.push(`${key}=${encodeURIComponent(String(value))}`);
-  };
-  for (const [key, value] of Object.entries(body)) walk(encodeURIComponent(key), value);
-  return pairs.join('&');
-}
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
