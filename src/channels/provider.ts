@@ -165,10 +165,31 @@ export interface WebhookReply {
 }
 
 /**
+ * A provider's word on a message template it reviews (WhatsApp Cloud's
+ * `message_template_status_update`). `event` as the provider names it: APPROVED, REJECTED,
+ * PAUSED, DISABLED, REINSTATED, …; the engine decides which move a template.
+ */
+export interface TemplateStatusUpdate {
+  /** The provider's template id, as the submission answered it. */
+  readonly providerTemplateId: string;
+  readonly event: string;
+  readonly name?: string;
+  readonly language?: string;
+  readonly reason?: string;
+}
+
+/**
  * `handled`: verified; the engine stores the receipts and inbound messages, then answers with
  * `reply` (answering 5xx instead when storing fails, so the peer retries). `rejected`: answered
  * as is, nothing stored.
  */
 export type WebhookResult =
   | { readonly kind: 'rejected'; readonly status: 400 | 401 | 403 | 404 | 405; readonly reason: string }
-  | { readonly kind: 'handled'; readonly receipts: readonly Receipt[]; readonly inbound: readonly InboundMessage[]; readonly reply: WebhookReply };
+  | {
+      readonly kind: 'handled';
+      readonly receipts: readonly Receipt[];
+      readonly inbound: readonly InboundMessage[];
+      /** Template reviews (WhatsApp Cloud); absent for providers that review none. */
+      readonly templateUpdates?: readonly TemplateStatusUpdate[];
+      readonly reply: WebhookReply;
+    };

@@ -1,6 +1,7 @@
 /**
  * WhatsApp through the Cloud API (Meta's Graph API, or anything speaking it at the configured
- * base URL): text, template and media-by-link messages. Webhooks: whatsapp-cloud.webhook.ts.
+ * base URL): text, template and media-by-link messages. Webhooks: whatsapp-cloud.webhook.ts;
+ * submitting templates for review: whatsapp-cloud.templates.ts.
  *
  * The API takes no idempotency key; a request that times out after Meta took it is reported
  * retryable and the retry sends it again. Every message carries our id in
@@ -15,11 +16,18 @@ import { defineProvider } from './provider-definition.js';
 import type { OutboundMessage, Provider, ProviderDeps, SendOutcome } from './provider.js';
 import { parseWhatsappWebhook } from './whatsapp-cloud.webhook.js';
 
-const WhatsappCloudSettings = Type.Object(
+export const WhatsappCloudSettings = Type.Object(
   {
     baseUrl: Type.String({ format: 'uri', default: 'https://graph.facebook.com' }),
     apiVersion: Type.String({ pattern: '^v\\d+\\.\\d+$', default: 'v21.0' }),
     phoneNumberId: Type.String({ pattern: '^\\d+$' }),
+    businessAccountId: Type.Optional(
+      Type.String({ pattern: '^\\d+$', description: 'The WhatsApp Business Account (WABA) id: needed to submit templates for review, not to send.' }),
+    ),
+    appId: Type.Optional(Type.String({ pattern: '^\\d+$', description: "The Meta app's id: needed to upload the sample of a template's image, video or document header." })),
+    templateLanguage: Type.Optional(
+      Type.String({ pattern: '^[a-z]{2,3}(_[A-Z]{2})?$', description: "The language templates are submitted in (en_US, es_AR, pt_BR); the business's country's when absent." }),
+    ),
     accessToken: Type.String({ minLength: 1, writeOnly: true }),
     appSecret: Type.String({ minLength: 1, writeOnly: true, description: 'Signs webhook bodies (X-Hub-Signature-256).' }),
     verifyToken: Type.String({ minLength: 1, writeOnly: true, description: 'Echoed by Meta when it verifies the webhook URL.' }),

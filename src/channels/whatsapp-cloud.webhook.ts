@@ -1,6 +1,9 @@
 /**
  * WhatsApp Cloud webhooks: Meta's GET verification of the callback URL, and signed POSTs
- * carrying message statuses (our receipts) and customers' messages.
+ * carrying message statuses (our receipts), customers' messages and the review of templates
+ * (`message_template_status_update`). `message_template_quality_update` and
+ * `template_category_update` are acknowledged and ignored: a quality drop that matters arrives
+ * as a PAUSED status, and we submit every template in the category we keep.
  *
  * Meta calls one URL per app. When one app serves several numbers (channels), events for all
  * of them arrive at that URL: statuses are matched by message id (global), inbound messages
@@ -9,7 +12,7 @@
 
 import { createHmac } from 'node:crypto';
 import { arrayField, isRecord, parseJson, stringField } from './json.js';
-import type { InboundMedia, InboundMessage, Receipt, ReceiptState, WebhookRequest, WebhookResult } from './provider.js';
+import type { InboundMedia, InboundMessage, Receipt, ReceiptState, TemplateStatusUpdate, WebhookRequest, WebhookResult } from './provider.js';
 import { header, safeEqual } from './webhook-verify.js';
 import type { WhatsappCloudSettings } from './whatsapp-cloud.provider.js';
 
@@ -85,6 +88,18 @@ function inboundOf(message: unknown, to: string, names: ReadonlyMap<string, stri
   return { providerId, from: phone(from), to, body, at: timeOf(message, receivedAt), ...(media.length ? { media } : {}), ...(profileName ? { profileName } : {}) };
 }
 
+function templateUpdateOf(value: unknown): TemplateStatusUpdate | undefined {
+  const providerTemplateId = stringField(value, 'message_template_id');
+  const event = stringField(value, 'event')?.toUpperCase();
+  if (!providerTemplateId || !event) return undefined;
+  const name = stringField(value, 'message_template_name');
+  const language = stringField(value, 'message_template_language');
+  // PAUSED and DISABLED explain themselves in other_info ({title, description}).
+  const info = isRecord(value) ? value.other_info : undefined;
+  const explained = [stringField(value, 'reason'), stringField(info, 'title'), stringField(info, 'description')].filter((part) => part && part !== 'NONE');
+  return { providerTemplateId, event, ...(name ? { name } : {}), ...(language ? { language } : {}), ...(explained.length > 0 ? { reason: explained.join(': ') } : {}) };
+}
+
 export function parseWhatsappWebhook(settings: WhatsappCloudSettings, request: WebhookRequest): WebhookResult {
   if (request.method === 'GET') return verifySubscription(settings, request);
   if (request.method !== 'POST') return { kind: 'rejected', status: 405, reason: 'whatsapp-cloud webhooks are GET or POST requests' };
@@ -97,9 +112,16 @@ export function parseWhatsappWebhook(settings: WhatsappCloudSettings, request: W
   if (!isRecord(payload)) return { kind: 'rejected', status: 400, reason: 'body is not a JSON object' };
   const receipts: Receipt[] = [];
   const inbound: InboundMessage[] = [];
+  const templateUpdates: TemplateStatusUpdate[] = [];
   for (const entry of arrayField(payload, 'entry')) {
     for (const change of arrayField(entry, 'changes')) {
-      if (stringField(change, 'field') !== 'messages' || !isRecord(change)) continue;
+      if (!isRecord(change)) continue;
+      if (stringField(change, 'field') === 'message_template_status_update') {
+        const update = templateUpdateOf(change.value);
+        if (update) templateUpdates.push(update);
+        continue;
+      }
+      if (stringField(change, 'field') !== 'messages') continue;
       const value = change.value;
       const to = phone(stringField(isRecord(value) ? value.metadata : undefined, 'display_phone_number'));
       const names = new Map<string, string>();
@@ -118,5 +140,5 @@ export function parseWhatsappWebhook(settings: WhatsappCloudSettings, request: W
       }
     }
   }
-  return { kind: 'handled', receipts, inbound, reply: OK };
+  return { kind: 'handled', receipts, inbound, templateUpdates, reply: OK };
 }

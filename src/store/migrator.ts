@@ -5,6 +5,7 @@ import * as foundation from './migrations/2026-11-22-01-foundation.js';
 import * as audience from './migrations/2026-11-22-02-audience.js';
 import * as tracking from './migrations/2026-11-22-03-tracking.js';
 import * as messaging from './migrations/2026-11-22-04-messaging.js';
+import * as templateSubmission from './migrations/2026-11-22-05-template-submission.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -19,6 +20,7 @@ const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['2026-11-22-02-audience', audience],
   ['2026-11-22-03-tracking', tracking],
   ['2026-11-22-04-messaging', messaging],
+  ['2026-11-22-05-template-submission', templateSubmission],
 ];
 
 export class MigrationError extends Error {}

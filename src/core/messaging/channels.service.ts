@@ -29,6 +29,7 @@ import {
 } from './channels.model.js';
 import { channelsWithOrigin, deleteChannelRow, findChannel, insertChannel, pageOfChannels, updateChannelRow } from './channels.repository.js';
 import { forgetChannelProvider } from './messages.providers.js';
+import { reviewForWhatsapp } from './templates.review.js';
 
 /** Parameters as given (`undefined`: not given); the surface has already read their types. */
 export interface ChannelInput {
@@ -107,6 +108,7 @@ export async function createChannel(ctx: TenantContext, input: ChannelInput): Pr
     if (Number(count.n) >= MAX_CHANNELS) throw new DomainError('not_allowed', `A business has at most ${MAX_CHANNELS} channels.`, 'technology');
     await assertOriginFree(trx, technology, origin);
     const row = await insertChannel(trx.tenant, { technology, origin, provider, settings, rate, active: input.active === false ? 0 : 1, created_at: now, updated_at: now });
+    if (row.technology === 'whatsapp' && row.active === 1) await reviewForWhatsapp(trx);
     return toChannel(row);
   });
 }
@@ -148,7 +150,11 @@ export async function updateChannel(ctx: TenantContext, id: number, input: Chann
       active: input.active === undefined ? row.active : input.active ? (1 as const) : (0 as const),
       updated_at: Math.max(epochSeconds(ctx.clock), row.updated_at),
     };
-    return updateChannelRow(trx.tenant, row.id, changes);
+    const updated = await updateChannelRow(trx.tenant, row.id, changes);
+    // WhatsApp arrived, or its provider or account changed: templates WhatsApp has not taken go to its review.
+    const reconfigured = updated.technology !== row.technology || updated.provider !== row.provider || updated.settings !== row.settings || updated.active !== row.active;
+    if (updated.technology === 'whatsapp' && updated.active === 1 && reconfigured) await reviewForWhatsapp(trx);
+    return updated;
   });
   forgetChannelProvider(ctx, updated.id);
   return toChannel(updated);

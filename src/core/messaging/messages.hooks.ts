@@ -9,6 +9,8 @@ import type { CoreContext } from '../context.js';
 import { isChannelProvider, storedSettings } from './channels.model.js';
 import { findChannelAnyBusiness } from './channels.repository.js';
 import { applyReceipt, receiveInbound } from './messages.receipts.js';
+import { forBusiness } from '../shared/tenant.js';
+import { applyTemplateStatus } from './templates.states.js';
 
 const text = (status: number, body: string): WebhookReply => ({ status, contentType: 'text/plain; charset=utf-8', body });
 
@@ -32,6 +34,11 @@ export async function handleProviderWebhook(ctx: CoreContext, provider: string, 
   try {
     for (const receipt of result.receipts) await applyReceipt(ctx, channel.id, receipt, { waitForRecord: true });
     for (const inbound of result.inbound) await receiveInbound(ctx, channel.id, inbound);
+    for (const update of result.templateUpdates ?? []) {
+      // Found within the channel's business: another business's template id reaches nothing.
+      const moved = await applyTemplateStatus(forBusiness(ctx, channel.business_id), update);
+      ctx.logger.info({ channel: channel.id, providerTemplateId: update.providerTemplateId, event: update.event, moved }, 'WhatsApp template status');
+    }
   } catch (error) {
     ctx.logger.error({ err: error, channel: channel.id }, 'storing a provider webhook failed; the peer will deliver it again');
     return text(503, 'try again later');

@@ -12,11 +12,10 @@ import { DomainError, invalid, missing, notFound } from '../shared/errors.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import { enqueue } from '../../jobs/job-queue.js';
 import { touchInbox } from './conversations.service.js';
-import { parseHellotextTags } from './rendering/hellotext-tags.js';
 import { renderForProfile } from './rendering/profile-tags.js';
 import { createShortLink } from './short-links.service.js';
 import type { Template } from './templates.model.js';
-import { assertShortlinksGiven, templateForSending } from './templates.sending.js';
+import { assertShortlinksGiven, templateForSending, whatsappTemplateMessage } from './templates.sending.js';
 import type { Technology } from './channels.model.js';
 import { checkedAttachments } from './messages.attachments.js';
 import { BODY_LIMITS, characterCount, contentJson, toMessage, WINDOW_SECONDS, type Message, type MessageContent } from './messages.model.js';
@@ -183,18 +182,8 @@ export async function sendMessage(ctx: TenantContext, input: SendMessageInput): 
       };
       const options = { shortlink, shortlinks: input.template?.shortlinks ?? {} };
       body = await renderForProfile(trx, template.body, profile.id, options);
-      if (technology === 'whatsapp') {
-        // WhatsApp sends the approved template by name; its body parameters are the tags' values in order.
-        const parameters: Array<{ type: 'text'; text: string }> = [];
-        for (const segment of parseHellotextTags(template.body)) {
-          if (segment.kind !== 'text' && segment.kind !== 'malformed') parameters.push({ type: 'text', text: await renderForProfile(trx, segment.raw, profile.id, options) });
-        }
-        content.template = {
-          name: template.providerTemplateId ?? template.name,
-          language: chosenTemplate?.language ?? 'en',
-          components: parameters.length > 0 ? [{ type: 'body', parameters }] : [],
-        };
-      }
+      // WhatsApp sends the approved template by name; its parameters are the tags' values in the order of its variables.
+      if (technology === 'whatsapp') content.template = await whatsappTemplateMessage(trx, template, (text) => renderForProfile(trx, text, profile.id, options));
     }
     if (characterCount(body) > limit) throw tooLong(body);
     if (body !== row.body || content.template) await updateMessageRow(trx.tenant, row.id, { body, content: contentJson(content) });

@@ -66,7 +66,15 @@ export interface Template {
   readonly stateReason: string | null;
   /** Goes through WhatsApp's review; its edits are limited (see template-rules.ts). */
   readonly targetsWhatsapp: boolean;
+  /** Meta's id of the template, once submitted to the WhatsApp Cloud API. */
   readonly providerTemplateId: string | null;
+  /** The name WhatsApp knows it by, once submitted (lower-case letters, digits, underscores). */
+  readonly providerTemplateName: string | null;
+  /** WhatsApp's language code it was submitted in (`en_US`), and its category (`MARKETING`). */
+  readonly language: string | null;
+  readonly category: string | null;
+  /** When this version was taken for review by the WhatsApp Cloud API; null after an edit. */
+  readonly submittedAt: number | null;
   readonly editedAt: number | null;
   readonly createdAt: number;
   readonly deletedAt: number | null;
@@ -104,6 +112,10 @@ export function toTemplate(row: TemplateRow): Template {
     stateReason: row.state_reason,
     targetsWhatsapp: row.targets_whatsapp === 1,
     providerTemplateId: row.provider_template_id,
+    providerTemplateName: row.provider_template_name,
+    language: row.language,
+    category: row.category,
+    submittedAt: row.submitted_at,
     editedAt: row.edited_at,
     createdAt: row.created_at,
     deletedAt: row.deleted_at,

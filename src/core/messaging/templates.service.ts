@@ -22,7 +22,7 @@ import {
 } from './template-rules.js';
 import { buttonsJson, headerJson, toTemplate, type Template, type TemplateHeader, type TemplateRow, type TemplateTechnology } from './templates.model.js';
 import { activeWhatsappProviders, deletedApprovedWhatsappName, findTemplate, findTemplateByName, insertTemplate, pageOfTemplates, updateTemplateRow } from './templates.repository.js';
-import { startAttachmentDownload, startReview } from './templates.review.js';
+import { startAttachmentDownload, startReview, startWhatsappDeletion } from './templates.review.js';
 
 export type { ButtonInput, HeaderInput } from './template-rules.js';
 export type { Template, TemplateButton, TemplateHeader } from './templates.model.js';
@@ -221,6 +221,8 @@ export async function updateTemplate(ctx: TenantContext, id: number, input: Temp
       state_reason: null,
       approved_at: whatsapp ? null : now,
       targets_whatsapp: whatsapp ? (1 as const) : (0 as const),
+      // The new version is WhatsApp's to review again (an edit of the template it knows).
+      submitted_at: null,
       edited_at: now,
       updated_at: now,
     };
@@ -236,13 +238,16 @@ export async function updateTemplate(ctx: TenantContext, id: number, input: Temp
 
 /**
  * Deleted templates are kept for the messages sent with them, but cannot be read or used
- * again; their name is free at once, except an approved WhatsApp template's (30 days).
+ * again; their name is free at once, except an approved WhatsApp template's (30 days). One
+ * WhatsApp Cloud took for review is deleted there too, by a job.
  */
 export async function deleteTemplate(ctx: TenantContext, id: number): Promise<Template> {
   return inTransaction(ctx, async (trx) => {
     const row = await resolveTemplate(trx, id);
     const now = epochSeconds(ctx.clock);
-    return toTemplate(await updateTemplateRow(trx.tenant, row.id, { deleted_at: now, updated_at: now }));
+    const deleted = await updateTemplateRow(trx.tenant, row.id, { deleted_at: now, updated_at: now });
+    if (deleted.provider_template_name !== null) await startWhatsappDeletion(trx, row.id);
+    return toTemplate(deleted);
   });
 }
 

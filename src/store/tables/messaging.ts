@@ -43,6 +43,10 @@ export interface TemplatesTable {
   /** Goes through WhatsApp's review (technology whatsapp, or any while WhatsApp was integrated). */
   targets_whatsapp: Flag;
   provider_template_id: string | null;
+  /** The name WhatsApp knows it by (lower-case letters, digits, underscores); fixed once submitted. */
+  provider_template_name: string | null;
+  /** When this version was taken for WhatsApp review; an edit clears it. */
+  submitted_at: number | null;
   edited_at: number | null;
   approved_at: number | null;
   deleted_at: number | null;
