@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Capabilities } from '../store/capabilities.js';
 import type { Database, JobState, JobsTable } from '../store/tables.js';
 
@@ -19,11 +19,17 @@ export async function insertJob(db: Db, row: Insertable<JobsTable>): Promise<num
   return id;
 }
 
+/** The states as literals, not parameters, so both databases match them to the partial indexes. */
+const QUEUED = sql<JobState>`'queued'`;
+const RUNNING = sql<JobState>`'running'`;
+
 /**
- * Atomically takes up to `limit` due jobs: queued ones whose time has come, and running ones
- * whose lease ran out (their worker died or hung). One statement both selects and locks, so
- * two workers never receive the same job: PostgreSQL skips rows another claim has locked;
- * SQLite runs one writing statement at a time.
+ * Atomically takes up to `limit` due jobs, oldest run_at first: queued ones whose time has
+ * come, and running ones whose lease ran out (their worker died or hung). Each arm reads the
+ * head of its own partial index (migration 06) rather than sorting the queue, and the two
+ * short lists are merged. One statement both selects and locks, so two workers never
+ * receive the same job: PostgreSQL skips rows another claim has locked; SQLite runs one
+ * writing statement at a time.
  */
 export async function claimJobs(
   db: Db,
@@ -31,19 +37,29 @@ export async function claimJobs(
   claim: { workerId: string; now: number; leaseMs: number; limit: number },
 ): Promise<JobRow[]> {
   const { workerId, now, leaseMs, limit } = claim;
-  const due = db
+  const queued = db
     .selectFrom('jobs')
-    .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('state', '=', 'queued'), eb('run_at', '<=', now)]),
-        eb.and([eb('state', '=', 'running'), eb('locked_until', '<', now)]),
-      ]),
-    )
+    .select(['id', 'run_at'])
+    .where('state', '=', QUEUED)
+    .where('run_at', '<=', now)
     .orderBy('run_at')
     .orderBy('id')
     .limit(limit)
     .$if(caps.skipLocked, (qb) => qb.forUpdate().skipLocked());
+  const expired = db
+    .selectFrom('jobs')
+    .select(['id', 'run_at'])
+    .where('state', '=', RUNNING)
+    .where('locked_until', '<', now)
+    .orderBy('locked_until')
+    .limit(limit)
+    .$if(caps.skipLocked, (qb) => qb.forUpdate().skipLocked());
+  const due = db
+    .selectFrom(db.selectFrom(queued.as('q')).select(['q.id', 'q.run_at']).unionAll(db.selectFrom(expired.as('e')).select(['e.id', 'e.run_at'])).as('d'))
+    .select('d.id')
+    .orderBy('d.run_at')
+    .orderBy('d.id')
+    .limit(limit);
   return db
     .updateTable('jobs')
     .set((eb) => ({
@@ -64,18 +80,53 @@ export async function claimJobs(
  * The attempt is part of the fence because a worker may re-claim its own expired job.
  */
 
+/** Most jobs one completion or release statement names (bound parameters stay well under both databases' limits). */
+const MAX_PER_STATEMENT = 500;
+
 /** Done jobs are deleted, not kept: the table stays small and holds only pending and dead work. */
 export async function completeJob(db: Db, lease: Lease): Promise<boolean> {
-  const result = await db
-    .deleteFrom('jobs')
-    .where('id', '=', lease.id)
-    .where('locked_by', '=', lease.workerId)
-    .where('attempts', '=', lease.attempt)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  return (await completeJobs(db, [lease])).has(lease.id);
 }
 
-/** Puts a failed job back in the queue until `runAt`. */
+/**
+ * Deletes many done jobs at once, each fenced by its own lease; answers the ids deleted. One
+ * statement per few hundred jobs: on SQLite every write outside a transaction is a commit
+ * (an fsync), so a worker finishing hundreds of jobs a second batches them here.
+ */
+export async function completeJobs(db: Db, leases: readonly Lease[]): Promise<Set<number>> {
+  const deleted = new Set<number>();
+  for (let start = 0; start < leases.length; start += MAX_PER_STATEMENT) {
+    const chunk = leases.slice(start, start + MAX_PER_STATEMENT);
+    const rows = await db
+      .deleteFrom('jobs')
+      .where((eb) => eb.or(chunk.map((lease) => eb.and([eb('id', '=', lease.id), eb('locked_by', '=', lease.workerId), eb('attempts', '=', lease.attempt)]))))
+      .returning('id')
+      .execute();
+    for (const row of rows) deleted.add(row.id);
+  }
+  return deleted;
+}
+
+/**
+ * Gives claimed jobs that never started back to the queue (a stopping worker's claimed-ahead
+ * jobs), as they were before the claim: the attempt it counted is taken back, so the next
+ * owner does not see a crash that never happened. Fenced like every outcome.
+ */
+export async function releaseJobs(db: Db, leases: readonly Lease[], now: number): Promise<number> {
+  let released = 0;
+  for (let start = 0; start < leases.length; start += MAX_PER_STATEMENT) {
+    const chunk = leases.slice(start, start + MAX_PER_STATEMENT);
+    const result = await db
+      .updateTable('jobs')
+      .set((eb) => ({ state: 'queued', locked_by: null, locked_until: null, attempts: eb('attempts', '-', 1), updated_at: now }))
+      .where('state', '=', RUNNING)
+      .where((eb) => eb.or(chunk.map((lease) => eb.and([eb('id', '=', lease.id), eb('locked_by', '=', lease.workerId), eb('attempts', '=', lease.attempt)]))))
+      .executeTakeFirst();
+    released += Number(result.numUpdatedRows);
+  }
+  return released;
+}
+
 /** Pushes a running job's lease forward while its handler still works; false once the lease is lost. */
 export async function extendLease(db: Db, lease: Lease, lockedUntil: number): Promise<boolean> {
   const result = await db
@@ -89,6 +140,7 @@ export async function extendLease(db: Db, lease: Lease, lockedUntil: number): Pr
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Puts a failed job back in the queue until `runAt`. */
 export async function rescheduleJob(db: Db, lease: Lease, change: { runAt: number; error: string; now: number }): Promise<boolean> {
   const result = await db
     .updateTable('jobs')

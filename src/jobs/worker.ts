@@ -4,9 +4,10 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import type { CoreContext } from '../core/context.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import { PermanentJobError, type Job, type JobHandlers, type JobInfo } from './job-handler.js';
+import { PermanentJobError, type Job, type JobFinish, type JobHandlers, type JobInfo } from './job-handler.js';
+import { CompletionBatch } from './completions.js';
 import { onJobEnqueued } from './job-queue.js';
-import { claimJobs, completeJob, extendLease, markJobDead, rescheduleJob, type JobRow, type Lease } from './jobs.repository.js';
+import { claimJobs, extendLease, markJobDead, releaseJobs, rescheduleJob, type JobRow, type Lease } from './jobs.repository.js';
 
 /** Counters for metrics (src/observability attaches prom-client here). */
 export interface WorkerHooks {
@@ -31,6 +32,13 @@ export interface WorkerOptions {
   readonly hooks?: WorkerHooks;
   /** Jitter source for the backoff, [0, 1); tests pin it. */
   readonly random?: () => number;
+  /**
+   * Jobs claimed ahead of free slots (default: `concurrency`), so a busy worker claims in
+   * batches instead of one job each time one finishes. 0 claims only for free slots.
+   */
+  readonly prefetch?: number;
+  /** How long a done job waits to be deleted together with others (default 20 ms; its slot is free meanwhile). */
+  readonly completionDelayMs?: number;
 }
 
 /** Host, process and a random part: unique even when containers reuse pids. */
@@ -51,16 +59,38 @@ export function workerOptionsFromConfig(config: Config, workerId = defaultWorker
 /** While the database keeps failing, the loop retries less and less often, up to this. */
 const MAX_ERROR_DELAY_MS = 30_000;
 const MAX_ERROR_LENGTH = 2000;
+const DEFAULT_COMPLETION_DELAY_MS = 20;
+/** Most done jobs deleted by one statement. */
+const MAX_COMPLETION_BATCH = 500;
+
+/** A claimed job not started yet, when it was claimed (its lease runs from then) and with which others. */
+interface ReadyJob {
+  readonly row: JobRow;
+  readonly claimedAt: number;
+  readonly batch: object;
+}
 
 /**
  * Claims due jobs and runs them with their handler, up to `concurrency` at a time. Any number
  * of workers, in any number of processes, may share one database: a claim is atomic and every
  * outcome is fenced by the lease (see jobs.repository.ts).
+ *
+ * Under load the worker holds up to `prefetch` claimed jobs beyond those running and claims
+ * again, in one batch, when half of them have started; done jobs are deleted in batches
+ * (completions.ts). A claimed-ahead job that waited long renews its lease before it starts,
+ * and a stopping worker gives the ones it never started back to the queue.
  */
 export class Worker {
   readonly #inFlight = new Set<Promise<void>>();
+  /** Completions waiting for their batched delete (and the hooks after it). */
+  readonly #recording = new Set<Promise<void>>();
+  readonly #ready: ReadyJob[] = [];
+  readonly #completions: CompletionBatch;
+  readonly #prefetch: number;
   #loop: Promise<void> | undefined;
   #stopping = false;
+  /** The last claim filled its limit, or a job was enqueued since: a claim may find more. */
+  #moreDue = true;
   #wakeLoop: (() => void) | undefined;
   #unsubscribe: (() => void) | undefined;
 
@@ -70,18 +100,26 @@ export class Worker {
     private readonly options: WorkerOptions,
   ) {
     if (options.concurrency < 1) throw new RangeError('worker concurrency must be at least 1');
+    this.#prefetch = Math.max(0, Math.floor(options.prefetch ?? options.concurrency));
+    this.#completions = new CompletionBatch(ctx.db, options.completionDelayMs ?? DEFAULT_COMPLETION_DELAY_MS, MAX_COMPLETION_BATCH);
   }
 
   start(): void {
     if (this.#loop) throw new Error('worker already started');
     this.#stopping = false;
-    this.#unsubscribe = onJobEnqueued(() => this.#wake());
+    this.#moreDue = true;
+    this.#unsubscribe = onJobEnqueued(() => {
+      this.#moreDue = true;
+      this.#wake();
+    });
     this.#loop = this.#run();
   }
 
   /**
-   * Stops claiming and waits up to `timeoutMs` for running jobs. Jobs still running then keep
-   * their lease and are claimed again once it expires (by any worker).
+   * Stops claiming, gives claimed jobs that never started back to the queue, and waits up to
+   * `timeoutMs` for running jobs and their recorded outcomes. Jobs still running then keep
+   * their lease and are claimed again once it expires (by any worker); one that finishes
+   * later still records its outcome.
    */
   async stop(timeoutMs: number): Promise<void> {
     if (!this.#loop) return;
@@ -90,9 +128,15 @@ export class Worker {
     this.#wake();
     await this.#loop;
     this.#loop = undefined;
+    await this.#releaseReady();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);
+    const settled = (async () => {
+      await Promise.allSettled([...this.#inFlight]);
+      await this.#completions.flush();
+      await Promise.allSettled([...this.#recording]);
+    })();
+    await Promise.race([settled, timeout]);
     clearTimeout(timer);
   }
 
@@ -101,21 +145,35 @@ export class Worker {
     return this.#inFlight.size;
   }
 
+  /** Claim again once no more than this many claimed-ahead jobs are left. */
+  get #lowWater(): number {
+    return Math.floor(this.#prefetch / 2);
+  }
+
   async #run(): Promise<void> {
     let failures = 0;
     while (!this.#stopping) {
-      const free = this.options.concurrency - this.#inFlight.size;
+      const room = this.options.concurrency + this.#prefetch - this.#inFlight.size - this.#ready.length;
       let pauseMs: number | null = this.options.pollMs;
-      if (free === 0) {
-        pauseMs = null; // a finishing job wakes the loop
+      if (room === 0 || this.#ready.length > this.#lowWater) {
+        // Enough in hand: a finishing job wakes the loop when the claimed-ahead jobs run low.
+        if (this.#moreDue) pauseMs = null;
       } else {
         try {
           const { workerId, leaseMs } = this.options;
-          const jobs = await claimJobs(this.ctx.db, this.ctx.caps, { workerId, leaseMs, now: this.ctx.clock.now(), limit: free });
+          const now = this.ctx.clock.now();
+          this.#moreDue = false;
+          const jobs = await claimJobs(this.ctx.db, this.ctx.caps, { workerId, leaseMs, now, limit: room });
           failures = 0;
-          for (const row of jobs) this.#launch(row);
-          if (jobs.length === free) continue; // more may be due
+          const batch = {};
+          for (const row of jobs) this.#ready.push({ row, claimedAt: now, batch });
+          this.#startReady();
+          if (jobs.length === room) {
+            this.#moreDue = true;
+            continue;
+          }
         } catch (error) {
+          this.#moreDue = true;
           failures += 1;
           pauseMs = Math.min(this.options.pollMs * 2 ** failures, MAX_ERROR_DELAY_MS);
           this.ctx.logger.error({ err: error, workerId: this.options.workerId, retryInMs: pauseMs }, 'job worker could not claim jobs');
@@ -141,23 +199,45 @@ export class Worker {
     this.#wakeLoop?.();
   }
 
-  #launch(row: JobRow): void {
-    const run: Promise<void> = this.#execute(row)
+  /** Starts claimed jobs while slots are free. */
+  #startReady(): void {
+    while (!this.#stopping && this.#inFlight.size < this.options.concurrency) {
+      const next = this.#ready.shift();
+      if (!next) return;
+      this.#launch(next);
+    }
+  }
+
+  #launch(ready: ReadyJob): void {
+    const run: Promise<void> = this.#execute(ready)
       // #execute handles every job failure; what remains is a throwing hook, which must not
       // become an unhandled rejection that ends the process.
-      .catch((error: unknown) => this.ctx.logger.error({ err: error, jobId: row.id }, 'job worker hook failed'))
+      .catch((error: unknown) => this.ctx.logger.error({ err: error, jobId: ready.row.id }, 'job worker hook failed'))
       .finally(() => {
-        const wasFull = this.#inFlight.size === this.options.concurrency;
         this.#inFlight.delete(run);
-        if (wasFull) this.#wake();
+        this.#startReady();
+        if (this.#moreDue && this.#ready.length <= this.#lowWater) this.#wake();
       });
     this.#inFlight.add(run);
   }
 
-  async #execute(row: JobRow): Promise<void> {
+  /** Gives the claimed jobs that never started back to the queue; failing that, they run again after their lease. */
+  async #releaseReady(): Promise<void> {
+    const ready = this.#ready.splice(0);
+    if (ready.length === 0) return;
+    const leases = ready.map(({ row }) => ({ id: row.id, workerId: this.options.workerId, attempt: row.attempts }));
+    try {
+      await releaseJobs(this.ctx.db, leases, this.ctx.clock.now());
+    } catch (error) {
+      this.ctx.logger.error({ err: error, workerId: this.options.workerId, count: leases.length }, 'could not give back claimed jobs; they run again after their lease');
+    }
+  }
+
+  async #execute({ row, claimedAt, batch }: ReadyJob): Promise<void> {
     const info: JobInfo = { id: row.id, kind: row.kind, businessId: row.business_id, attempt: row.attempts };
     const lease: Lease = { id: row.id, workerId: this.options.workerId, attempt: row.attempts };
     const started = performance.now();
+    const writes: JobFinish[] = [];
     try {
       // Claiming an expired lease counts an attempt, so a job that keeps crashing its worker
       // (out of memory, say) ends up dead instead of taking workers down forever.
@@ -166,15 +246,53 @@ export class Worker {
       }
       const handler = Object.hasOwn(this.handlers, row.kind) ? this.handlers[row.kind] : undefined;
       if (!handler) throw new PermanentJobError(`no handler is registered for job kind "${row.kind}"`);
-      const job: Job = { ...info, payload: parsePayload(row.payload) };
+      const job: Job = { ...info, payload: parsePayload(row.payload), batch, finish: (write) => void writes.push(write) };
+      if (!(await this.#leaseHeldSince(lease, claimedAt))) return;
       await this.#holdingLease(lease, () => handler(job));
     } catch (error) {
       await this.#fail(row, info, lease, error);
       return;
     }
-    if (await this.#record(info, () => completeJob(this.ctx.db, lease))) {
-      this.options.hooks?.onCompleted?.(info, performance.now() - started);
+    const durationMs = performance.now() - started;
+    // The slot is free now; the delete joins the next batch and the outcome waits for it.
+    const finish: JobFinish | undefined = writes.length === 0 ? undefined : async (trx) => {
+      for (const write of writes) await write(trx);
+    };
+    const recording: Promise<void> = this.#complete(row, info, lease, finish, durationMs)
+      .catch((error: unknown) => this.ctx.logger.error({ err: error, jobId: row.id }, 'job worker hook failed'))
+      .finally(() => this.#recording.delete(recording));
+    this.#recording.add(recording);
+    // At rest (this was the only job) nothing would join the batch: write it now, as before batching.
+    if (this.#inFlight.size <= 1 && this.#ready.length === 0) void this.#completions.flush();
+  }
+
+  async #complete(row: JobRow, info: JobInfo, lease: Lease, finish: JobFinish | undefined, durationMs: number): Promise<void> {
+    let outcome;
+    try {
+      outcome = await this.#completions.add(lease, finish);
+    } catch (error) {
+      this.ctx.logger.error({ err: error, job: info }, 'could not record job outcome; it will run again after its lease');
+      return;
     }
+    if (outcome.kind === 'done') this.options.hooks?.onCompleted?.(info, durationMs);
+    else if (outcome.kind === 'lost') this.ctx.logger.warn({ job: info, workerId: this.options.workerId }, 'job lease was taken over; outcome discarded');
+    else await this.#fail(row, info, lease, outcome.error);
+  }
+
+  /**
+   * A job claimed ahead may have waited a while for a slot: past a third of its lease it
+   * renews the lease before starting, and does not start when the lease was taken over.
+   */
+  async #leaseHeldSince(lease: Lease, claimedAt: number): Promise<boolean> {
+    const now = this.ctx.clock.now();
+    if (now - claimedAt < this.options.leaseMs / 3) return true;
+    try {
+      if (await extendLease(this.ctx.db, lease, now + this.options.leaseMs)) return true;
+      this.ctx.logger.warn({ jobId: lease.id, workerId: lease.workerId }, 'job lease was taken over before the job started');
+    } catch (error) {
+      this.ctx.logger.error({ err: error, jobId: lease.id }, 'could not renew the lease of a claimed job; it runs again after its lease');
+    }
+    return false;
   }
 
   async #fail(row: JobRow, info: JobInfo, lease: Lease, error: unknown): Promise<void> {
@@ -198,7 +316,7 @@ export class Worker {
    * Runs `work` while renewing the job's lease every third of its length, so a long job (an
    * import, a large send) is never taken over by another worker while it still runs.
    */
-  async #holdingLease(lease: Lease, work: () => Promise<void>): Promise<void> {
+  async #holdingLease<T>(lease: Lease, work: () => Promise<T>): Promise<T> {
     const { leaseMs } = this.options;
     const renew = setInterval(() => {
       extendLease(this.ctx.db, lease, this.ctx.clock.now() + leaseMs).then(
@@ -209,7 +327,7 @@ export class Worker {
       );
     }, Math.max(Math.floor(leaseMs / 3), 10));
     try {
-      await work();
+      return await work();
     } finally {
       clearInterval(renew);
     }

@@ -6,6 +6,7 @@ import * as audience from './migrations/2026-11-22-02-audience.js';
 import * as tracking from './migrations/2026-11-22-03-tracking.js';
 import * as messaging from './migrations/2026-11-22-04-messaging.js';
 import * as templateSubmission from './migrations/2026-11-22-05-template-submission.js';
+import * as jobClaims from './migrations/2026-11-22-06-job-claims.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -21,6 +22,7 @@ const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['2026-11-22-03-tracking', tracking],
   ['2026-11-22-04-messaging', messaging],
   ['2026-11-22-05-template-submission', templateSubmission],
+  ['2026-11-22-06-job-claims', jobClaims],
 ];
 
 export class MigrationError extends Error {}

@@ -4,15 +4,21 @@
  * (provider id and state in one statement), permanent → failed, retryable → thrown, so the
  * job system backs off and runs it again; the last attempt fails the message instead.
  *
+ * The outcome is the job's finish (job-handler.ts): the worker writes it in the transaction
+ * that deletes the job, batched with other jobs' completions, so a send costs no commit of
+ * its own and the outcome is recorded exactly when the job is done.
+ *
  * A job may run twice for one message (its worker died after sending but before recording):
  * the message is then sent twice unless the provider deduplicates — dev-inbox does by our id,
  * SMTP receivers may by Message-ID; see docs/providers.md and docs/messaging.md.
  */
+import type { Transaction } from 'kysely';
 import { InvalidSettingsError } from '../../channels/providers.js';
 import { DEV_INBOX_ID_PREFIX } from '../../channels/dev-inbox.provider.js';
 import type { OutboundMessage } from '../../channels/provider.js';
 import { enqueue } from '../../jobs/job-queue.js';
-import { PermanentJobError, type Job, type JobHandlers } from '../../jobs/job-handler.js';
+import { finishJob, PermanentJobError, type Job, type JobHandlers } from '../../jobs/job-handler.js';
+import type { Database } from '../../store/tables.js';
 import type { CoreContext } from '../context.js';
 import { forBusiness, type TenantContext } from '../shared/tenant.js';
 import { providerOf, type ChannelRow } from './channels.model.js';
@@ -21,8 +27,7 @@ import { SEND_MESSAGE_JOB, sendJobPayload, type SendJobPayload } from './message
 import { parseContent, type MessageRow } from './messages.model.js';
 import { channelProviders, type ChannelProviders } from './messages.providers.js';
 import { findMessage } from './messages.repository.js';
-import { recordOutcome } from './messages.outcomes.js';
-import { markFailed } from './messages.states.js';
+import { markAccepted, markFailed } from './messages.states.js';
 import { takeSendSlot } from './rate-limit.js';
 
 /** A retryable outcome: thrown so the job system retries with its backoff. */
@@ -57,13 +62,37 @@ export function outboundOf(ctx: CoreContext, message: MessageRow, channel: Chann
   };
 }
 
+/** Channel rows read for the jobs of one claim (job.batch): a batch of sends reads its channel once. */
+const channelsByBatch = new WeakMap<object, Map<string, Promise<ChannelRow | undefined>>>();
+
+/**
+ * The message's channel, read once for all the jobs claimed with this one. The row can be as
+ * old as the claim (moments): a channel deactivated in between still sends that batch, as
+ * it would have had the change come a moment later.
+ */
+function channelOf(tenant: TenantContext, job: Job, channelId: number): Promise<ChannelRow | undefined> {
+  if (!job.batch) return findChannel(tenant.tenant, channelId);
+  let channels = channelsByBatch.get(job.batch);
+  if (!channels) {
+    channels = new Map();
+    channelsByBatch.set(job.batch, channels);
+  }
+  const key = `${tenant.businessId}:${channelId}`;
+  let channel = channels.get(key);
+  if (!channel) {
+    channel = findChannel(tenant.tenant, channelId);
+    channels.set(key, channel);
+  }
+  return channel;
+}
+
 async function sendOnce(ctx: CoreContext, providers: ChannelProviders, job: Job, payload: SendJobPayload): Promise<void> {
   if (job.businessId === null) throw new PermanentJobError('a message send job needs its business');
   const tenant: TenantContext = forBusiness(ctx, job.businessId);
   const message = await findMessage(tenant.tenant, payload.message);
   // Sent (or failed) already: a repeated run records nothing twice.
   if (!message || message.direction !== 'outbound' || message.state !== 'pending') return;
-  const channel = message.channel_id === null ? undefined : await findChannel(tenant.tenant, message.channel_id);
+  const channel = message.channel_id === null ? undefined : await channelOf(tenant, job, message.channel_id);
   if (!channel) return markFailed(tenant, message.id, 'The channel was deleted before the message was sent.');
   if (channel.active !== 1) return markFailed(tenant, message.id, 'The channel was deactivated before the message was sent.');
 
@@ -71,8 +100,11 @@ async function sendOnce(ctx: CoreContext, providers: ChannelProviders, job: Job,
   if (slot.kind === 'gone') return markFailed(tenant, message.id, 'The channel was deleted before the message was sent.');
   if (slot.kind === 'later') {
     const later: SendJobPayload = { ...payload, slotMs: slot.slotMs };
-    await enqueue(ctx.db, { kind: SEND_MESSAGE_JOB, payload: later, businessId: job.businessId, runAt: Math.ceil(slot.slotMs), maxAttempts: payload.maxAttempts }, ctx);
-    return;
+    const businessId = job.businessId;
+    // Written with this job's deletion: the job for the slot replaces this one atomically.
+    return finishJob(ctx.db, job, async (trx) => {
+      await enqueue(trx, { kind: SEND_MESSAGE_JOB, payload: later, businessId, runAt: Math.ceil(slot.slotMs), maxAttempts: payload.maxAttempts }, ctx);
+    });
   }
 
   let provider;
@@ -83,20 +115,20 @@ async function sendOnce(ctx: CoreContext, providers: ChannelProviders, job: Job,
     throw error;
   }
   const outcome = await provider.send(outboundOf(ctx, message, channel));
-  const record = { businessId: job.businessId, messageId: message.id };
+  const businessId = job.businessId;
+  const inFinish = (trx: Transaction<Database>): TenantContext => forBusiness({ ...ctx, db: trx }, businessId);
   switch (outcome.kind) {
     case 'accepted': {
       const deliveredAtOnce = providerOf(channel) === 'dev-inbox' && outcome.providerId.startsWith(DEV_INBOX_ID_PREFIX);
-      await recordOutcome(ctx, { kind: 'accepted', ...record, providerId: outcome.providerId, deliveredAtOnce });
-      return;
+      return finishJob(ctx.db, job, (trx) => markAccepted(inFinish(trx), message.id, outcome.providerId, deliveredAtOnce));
     }
     case 'permanent':
-      await recordOutcome(ctx, { kind: 'failed', ...record, reason: outcome.reason });
-      return;
-    case 'retryable':
+      return finishJob(ctx.db, job, (trx) => markFailed(inFinish(trx), message.id, outcome.reason));
+    case 'retryable': {
       if (job.attempt < payload.maxAttempts) throw new RetryableSendError(outcome.reason);
-      await recordOutcome(ctx, { kind: 'failed', ...record, reason: `Gave up after ${job.attempt} attempts: ${outcome.reason}` });
-      return;
+      const reason = `Gave up after ${job.attempt} attempts: ${outcome.reason}`;
+      return finishJob(ctx.db, job, (trx) => markFailed(inFinish(trx), message.id, reason));
+    }
   }
 }
 

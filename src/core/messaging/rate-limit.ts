@@ -39,13 +39,15 @@ interface ChannelSlots {
 /** One claimer per channel and database handle. */
 const channelsByDb = new WeakMap<Kysely<Database>, Map<number, ChannelSlots>>();
 
+/** How far ahead a fast channel claims slots, and how long past its time a spare slot stays usable. */
+const SPARE_HORIZON_MS = 50;
+
 /**
  * How many slots one UPDATE claims beyond those asked for: about 50 ms of sending, so a fast
  * channel (thousands a second) is not one write per message. Slots left unused only make the
- * channel slower than its rate, never faster; a spare slot whose time has passed is dropped,
- * so spares never make a burst.
+ * channel slower than its rate, never faster.
  */
-const ahead = (intervalMs: number): number => Math.min(MAX_SLOTS_PER_CLAIM, Math.max(0, Math.floor(50 / intervalMs) - 1));
+const ahead = (intervalMs: number): number => Math.min(MAX_SLOTS_PER_CLAIM, Math.max(0, Math.floor(SPARE_HORIZON_MS / intervalMs) - 1));
 
 function slotsFor(db: Kysely<Database>, channelId: number): ChannelSlots {
   let channels = channelsByDb.get(db);
@@ -72,11 +74,19 @@ function slotsFor(db: Kysely<Database>, channelId: number): ChannelSlots {
   return entry;
 }
 
-/** The earliest spare slot still ahead (within one interval), if any. */
+/**
+ * The earliest spare slot not older than the horizon (or one interval, for a channel slow
+ * enough to claim no spares), if any. A channel sending well below its rate (2 000/s of a
+ * 10 000/s channel) uses up its spares after their time, not at it; keeping them usable for
+ * 50 ms lets one claim serve 50 ms of sends instead of one. The cost is bounded: the sends of
+ * any stretch of time T number at most rate × (T + 50 ms), a burst of at most 50 ms of
+ * slots, and only on channels faster than 40/s, where 50 ms holds more than one slot.
+ */
 function spareSlot(entry: ChannelSlots, now: number, intervalMs: number): number | undefined {
+  const oldest = now - Math.max(intervalMs, SPARE_HORIZON_MS);
   while (entry.spare.length > 0) {
     const slot = entry.spare.shift();
-    if (slot !== undefined && slot >= now - intervalMs) return slot;
+    if (slot !== undefined && slot >= oldest) return slot;
   }
   return undefined;
 }
