@@ -25,18 +25,32 @@ interface Pending {
  * together, a batch per transaction, and each request is answered once its batch committed.
  * Lookups are made once per batch (actions, sessions, profiles, trackables by type), so the
  * per-event cost is the insert itself.
+ *
+ * SQLite has one writer: one batch at a time. PostgreSQL writes several batches at once, in
+ * lanes chosen by profile (else session), so that concurrent batches rarely wait for each
+ * other's profile rows; a batch's round trips are then hidden behind the others'.
  */
-const batchers = new WeakMap<Kysely<Database>, GroupCommit<Pending, void>>();
+const LANES = 4;
+const batchers = new WeakMap<Kysely<Database>, Array<GroupCommit<Pending, void>>>();
 
 export function submitEvent(ctx: TenantContext, event: PreparedEvent): Promise<void> {
-  let batcher = batchers.get(ctx.db);
-  if (!batcher) {
+  let lanes = batchers.get(ctx.db);
+  if (!lanes) {
     const base: CoreContext = ctx;
-    // One batch in flight: batches would otherwise wait on each other's profile and session rows.
-    batcher = new GroupCommit<Pending, void>((items) => writeBatch(base, items), ctx.config.EVENT_BATCH_MAX);
-    batchers.set(ctx.db, batcher);
+    lanes = Array.from({ length: ctx.caps.rowLocks ? LANES : 1 }, () => new GroupCommit<Pending, void>((items) => writeBatch(base, items), ctx.config.EVENT_BATCH_MAX));
+    batchers.set(ctx.db, lanes);
   }
-  return batcher.submit({ businessId: ctx.businessId, event });
+  const lane = lanes.length === 1 ? 0 : laneOf(ctx.businessId, event) % lanes.length;
+  return (lanes[lane] as GroupCommit<Pending, void>).submit({ businessId: ctx.businessId, event });
+}
+
+function laneOf(businessId: number, event: PreparedEvent): number {
+  if (event.profileId !== undefined) return event.profileId;
+  const key = event.session?.id ?? event.session?.token ?? businessId;
+  if (typeof key === 'number') return key;
+  let hash = 0;
+  for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
+  return hash;
 }
 
 /** Writes one event in the caller's transaction (events that create objects take this path). */
