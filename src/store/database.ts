@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { capabilitiesOf, type Capabilities } from './capabilities.js';
+import type { SqliteProcedureModules } from './sqlite-thread.protocol.js';
 import { ThreadedSqliteDialect } from './sqlite-thread.js';
 import type { Database } from './tables.js';
 
@@ -13,6 +14,8 @@ export interface StoreOptions {
   readonly poolSize?: number;
   /** SQLite file name inside dataDir (tests use their own). */
   readonly sqliteFile?: string;
+  /** Procedures the SQLite thread offers (sqlite-thread.protocol.ts); ignored on PostgreSQL. */
+  readonly sqliteProcedures?: SqliteProcedureModules;
   /**
    * Told when PostgreSQL drops an idle pooled connection (a server restart, a failover): the
    * pool replaces it, so this is news, not a failure. Without a listener it would end the process.
@@ -28,6 +31,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
+export type ProcedureRunner = (procedure: string, payload: unknown) => Promise<unknown>;
+const procedureRunners = new WeakMap<Kysely<Database>, ProcedureRunner>();
+
+/**
+ * How to run a procedure in the thread of a SQLite store opened with `sqliteProcedures`
+ * (sqlite-thread.protocol.ts); undefined for PostgreSQL, whose driver is asynchronous anyway.
+ */
+export function threadProcedures(db: Kysely<Database>): ProcedureRunner | undefined {
+  return procedureRunners.get(db);
+}
+
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 
@@ -38,7 +52,9 @@ export function openStore(options: StoreOptions): Store {
 function openSqlite(options: StoreOptions): Store {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, options.sqliteFile ?? 'hellohub.sqlite');
-  const db = new Kysely<Database>({ dialect: new ThreadedSqliteDialect({ file }) });
+  const dialect = new ThreadedSqliteDialect({ file, procedures: options.sqliteProcedures });
+  const db = new Kysely<Database>({ dialect });
+  procedureRunners.set(db, (procedure, payload) => dialect.call(db, procedure, payload));
   return {
     db,
     capabilities: capabilitiesOf('sqlite'),

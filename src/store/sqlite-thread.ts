@@ -23,6 +23,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import type { SqliteReply, SqliteRequest, SqliteThreadOptions } from './sqlite-thread.protocol.js';
+import type { Database } from './tables.js';
 
 /** An error raised in the SQLite thread, with its name and code (SQLITE_CONSTRAINT_UNIQUE, …) kept. */
 export class SqliteThreadError extends Error {
@@ -66,17 +67,25 @@ class SqliteThread {
     if (this.#exited) return;
     const exited = once(this.#worker, 'exit');
     this.#worker.ref();
-    this.#worker.postMessage({ id: 0, close: true } satisfies SqliteRequest);
+    this.#worker.postMessage({ id: 0, kind: 'close' } satisfies SqliteRequest);
     await exited;
   }
 
   query(sql: string, parameters: readonly unknown[]): Promise<SqliteReply> {
+    return this.#send((id) => ({ id, kind: 'query', sql, parameters: parameters.every(isJsonSafe) ? JSON.stringify(parameters) : parameters }));
+  }
+
+  call(procedure: string, payload: unknown): Promise<SqliteReply> {
+    return this.#send((id) => ({ id, kind: 'call', procedure, payload }));
+  }
+
+  #send(request: (id: number) => SqliteRequest): Promise<SqliteReply> {
     if (this.#exited) return Promise.reject(this.#exited);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, sql, parameters: parameters.every(isJsonSafe) ? JSON.stringify(parameters) : parameters } satisfies SqliteRequest);
+      this.#worker.postMessage(request(id));
     });
   }
 
@@ -132,6 +141,10 @@ class ThreadedSqliteDriver implements Driver {
 
   constructor(private readonly options: SqliteThreadOptions) {}
 
+  get open(): boolean {
+    return this.#connection !== undefined;
+  }
+
   async init(): Promise<void> {
     const thread = new SqliteThread(this.options);
     this.#thread = thread;
@@ -174,13 +187,40 @@ class ThreadedSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     await this.#thread?.close();
   }
+
+  /** Runs a procedure in the thread, holding the connection: no transaction of this thread is open meanwhile. */
+  async call(procedure: string, payload: unknown): Promise<unknown> {
+    await this.acquireConnection();
+    try {
+      if (!this.#thread) throw new Error('the SQLite store is not open');
+      const reply = await this.#thread.call(procedure, payload);
+      if ('error' in reply) throw threadError(reply.error);
+      if (!('result' in reply)) throw new Error('the SQLite thread answered a call with no result');
+      return reply.result;
+    } finally {
+      await this.releaseConnection();
+    }
+  }
 }
 
 export class ThreadedSqliteDialect implements Dialect {
-  constructor(private readonly options: SqliteThreadOptions) {}
+  readonly #driver: ThreadedSqliteDriver;
+
+  constructor(options: SqliteThreadOptions) {
+    this.#driver = new ThreadedSqliteDriver(options);
+  }
 
   createDriver(): Driver {
-    return new ThreadedSqliteDriver(this.options);
+    return this.#driver;
+  }
+
+  /**
+   * Runs a procedure (sqlite-thread.protocol.ts) in the thread. Kysely starts the driver
+   * lazily: `db` is the instance made with this dialect, opened here if it is not yet.
+   */
+  async call(db: Kysely<Database>, procedure: string, payload: unknown): Promise<unknown> {
+    if (!this.#driver.open) await db.connection().execute(async () => undefined);
+    return this.#driver.call(procedure, payload);
   }
 
   createQueryCompiler(): QueryCompiler {

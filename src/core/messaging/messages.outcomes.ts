@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/tables.js';
 import type { CoreContext } from '../context.js';
 import { forBusiness } from '../shared/tenant.js';
-import { GroupCommit } from '../tracking/group-commit.js';
+import { GroupCommit } from '../shared/group-commit.js';
 import { markAccepted, markFailed } from './messages.states.js';
 
 export type SendOutcomeRecord =
