@@ -6,6 +6,7 @@
  *
  *   npm run build && node --import tsx bench/ingest.ts [connections=64] [seconds=15]
  *   BENCH_DATABASE_URL=postgres://… (a fresh, empty database) for PostgreSQL.
+ *   BENCH_PROFILE_DIR=DIR writes a CPU profile of the server there (open it in Chrome DevTools).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -52,6 +53,16 @@ async function stop(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
+/** CPU seconds a process has used so far: its main thread, and all its threads (Linux /proc). */
+function cpuOf(pid: number | undefined): { main: number; all: number } {
+  if (pid === undefined || !fs.existsSync(`/proc/${pid}/stat`)) return { main: NaN, all: NaN };
+  const ticks = (file: string) => {
+    const fields = fs.readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  };
+  return { main: ticks(`/proc/${pid}/task/${pid}/stat`), all: ticks(`/proc/${pid}/stat`) };
+}
+
 function load(url: string, token: string, duration: number, bodiesFile: string): Load {
   const out = execFileSync(process.execPath, ['bench/ingest-load.mjs', url, token, String(connections), String(duration), bodiesFile], { encoding: 'utf8' });
   return JSON.parse(out) as Load;
@@ -77,7 +88,8 @@ const created = JSON.parse(execFileSync(process.execPath, ['dist/cli/main.js', '
 const token = created.token;
 
 const port = await freePort();
-const server = spawn(process.execPath, ['dist/cli/main.js', 'serve'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+const server = spawn(process.execPath, [...profile, 'dist/cli/main.js', 'serve'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
 const base = `http://127.0.0.1:${port}`;
 const api = async (method: string, url: string, body?: unknown) => {
   const res = await fetch(`${base}/v1${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -85,7 +97,7 @@ const api = async (method: string, url: string, body?: unknown) => {
   return (await res.json()) as Record<string, unknown>;
 };
 
-let result: { hellohub: Load; bare: Load; stored: number };
+let result: { hellohub: Load; bare: Load; stored: number; cpu: { main: number; all: number; bare: number } };
 try {
   await waitReady(`${base}/healthz`);
   await api('POST', '/attribution/actions', { name: 'page.viewed', title: 'Page viewed' });
@@ -107,7 +119,9 @@ try {
   const url = `${base}/v1/attribution/events`;
   load(url, token, WARMUP_SECONDS, bodiesFile);
   const before = await countEvents();
+  const cpuBefore = cpuOf(server.pid);
   const hellohub = load(url, token, seconds, bodiesFile);
+  const cpuAfter = cpuOf(server.pid);
   const stored = (await countEvents()) - before;
   await stop(server);
 
@@ -117,7 +131,16 @@ try {
     await waitReady(`http://127.0.0.1:${barePort}/healthz`);
     const bareUrl = `http://127.0.0.1:${barePort}/v1/attribution/events`;
     load(bareUrl, token, WARMUP_SECONDS, bodiesFile);
-    result = { hellohub, bare: load(bareUrl, token, seconds, bodiesFile), stored };
+    const bareBefore = cpuOf(bareServer.pid);
+    const bareLoad = load(bareUrl, token, seconds, bodiesFile);
+    const bareAfter = cpuOf(bareServer.pid);
+    const perRequest = (after: { main: number; all: number }, before: { main: number; all: number }, run: Load, key: 'main' | 'all') => ((after[key] - before[key]) / run.total) * 1e6;
+    const cpu = {
+      main: perRequest(cpuAfter, cpuBefore, hellohub, 'main'),
+      all: perRequest(cpuAfter, cpuBefore, hellohub, 'all'),
+      bare: perRequest(bareAfter, bareBefore, bareLoad, 'all'),
+    };
+    result = { hellohub, bare: bareLoad, stored, cpu };
   } finally {
     await stop(bareServer);
   }
@@ -138,11 +161,13 @@ async function countEvents(): Promise<number> {
   }
 }
 
-const { hellohub, bare: baseline, stored } = result;
+const { hellohub, bare: baseline, stored, cpu } = result;
 console.log(`ingest on ${database}, ${connections} connections, ${seconds} s (after ${WARMUP_SECONDS} s warm-up each), ${os.cpus().length} cores`);
 console.log(`bare Fastify route:        ${baseline.rps.toFixed(0)} req/s   p50 ${baseline.p50} ms   p99 ${baseline.p99} ms`);
 console.log(`POST /v1/attribution/events ${hellohub.rps.toFixed(0)} req/s   p50 ${hellohub.p50} ms   p99 ${hellohub.p99} ms`);
 console.log(`ratio: ${(hellohub.rps / baseline.rps).toFixed(2)} (goal ≥ 0.50), p99 ${hellohub.p99} ms (goal < 25 ms)`);
+// CPU time per request tells where the time goes even on a machine busy with other work.
+console.log(`server CPU per request: ${cpu.main.toFixed(0)} µs on the main thread, ${cpu.all.toFixed(0)} µs in all threads; bare route ${cpu.bare.toFixed(0)} µs`);
 console.log(`acknowledged ${hellohub.ok}, stored ${stored}, non-2xx ${hellohub.non2xx}, errors ${hellohub.errors}, timeouts ${hellohub.timeouts}`);
 if (stored < hellohub.ok || hellohub.non2xx > 0 || hellohub.errors > 0) {
   console.error('FAILED: an acknowledged event is missing, or requests failed');

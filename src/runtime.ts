@@ -1,6 +1,7 @@
 import type { Config } from './config/config.js';
 import type { CoreContext } from './core/context.js';
 import { systemClock } from './core/shared/clock.js';
+import { ingestProcedures } from './core/tracking/ingest.procedures.js';
 import { createOutboundClient } from './net/outbound-client.js';
 import { createLogger } from './observability/logger.js';
 import { openStore, type Store } from './store/database.js';
@@ -20,6 +21,7 @@ export async function openRuntime(config: Config, options: { logTo?: 'stdout' | 
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    sqliteProcedures: ingestProcedures(config),
     onIdleConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection was closed by the server; the pool replaces it'),
   });
   try {

@@ -34,6 +34,28 @@ export interface ChannelJson {
   updated_at: number;
 }
 
+export interface TemplateButtonJson {
+  type: string;
+  text: string;
+  url?: string;
+  phone?: string;
+  copy?: string;
+}
+
+/** A template as `/v1/templates` answers it. */
+export interface TemplateJson {
+  id: string;
+  type: 'template';
+  body: string;
+  buttons: TemplateButtonJson[];
+  created_at: number;
+  footer: string | null;
+  header: Record<string, unknown> | null;
+  name: string;
+  state: string;
+  technology: string;
+}
+
 export interface MessageJson {
   id: string;
   type: 'message';

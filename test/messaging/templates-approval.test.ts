@@ -14,17 +14,11 @@ import { assertError, ENCODINGS, ManualClock, type AudienceApp, type Encoding } 
 import { Shop } from '../commerce/commerce-client.js';
 import { until } from '../jobs/jobs-test-core.js';
 import { testApp, testBusiness } from '../support/app.js';
+import type { TemplateJson } from './messages-support.js';
 import { testCore } from '../support/context.js';
 
 /** Template states: approval at once, dev-inbox's delayed approval, WhatsApp Cloud submission, WhatsApp's edit and name rules. */
 
-interface TemplateJson {
-  id: string;
-  name: string;
-  body: string;
-  state: string;
-  technology: string;
-}
 
 const DAY = 86_400;
 

@@ -10,15 +10,11 @@ import { createOutboundClient } from '../../src/net/outbound-client.js';
 import { jobHandlers } from '../../src/jobs/run-worker.js';
 import { audienceApp, ENCODINGS, type AudienceApp, type Encoding } from '../audience/audience-client.js';
 import { Shop } from '../commerce/commerce-client.js';
+import type { TemplateJson } from './messages-support.js';
 import { testBusiness } from '../support/app.js';
 
 /** Attachment headers: the download job, the platform's formats and sizes, storage, SSRF refusal, timeouts and retries. */
 
-interface TemplateJson {
-  id: string;
-  state: string;
-  header: Record<string, unknown> | null;
-}
 
 const MB = 1024 * 1024;
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('a small png')]);

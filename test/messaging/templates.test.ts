@@ -2,30 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Api, assertError, audienceApp, ENCODINGS, sortedKeys, type AudienceApp, type Encoding } from '../audience/audience-client.js';
 import { Shop } from '../commerce/commerce-client.js';
+import type { TemplateJson } from './messages-support.js';
 import { testBusiness } from '../support/app.js';
 
 /** POST/GET/PATCH/DELETE /v1/templates[/:id] and GET /v1/templates: the object, its components and their rules. */
 
-interface ButtonJson {
-  type: string;
-  text: string;
-  url?: string;
-  phone?: string;
-  copy?: string;
-}
 
-interface TemplateJson {
-  id: string;
-  type: 'template';
-  body: string;
-  buttons: ButtonJson[];
-  created_at: number;
-  footer: string | null;
-  header: Record<string, unknown> | null;
-  name: string;
-  state: string;
-  technology: string;
-}
 
 const TEMPLATE_KEYS = ['body', 'buttons', 'created_at', 'footer', 'header', 'id', 'name', 'state', 'technology', 'type'];
 

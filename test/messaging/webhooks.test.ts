@@ -147,7 +147,7 @@ describe('webhooks', () => {
   }
 
   async function emit(api: Api, event: WebhookEvent, payload: object): Promise<void> {
-    await inTransaction(forBusiness(t.core, api.businessId), (trx) => emitWebhookEvent(trx, event, payload));
+    await inTransaction(forBusiness(t.core, api.businessId), (trx) => emitWebhookEvent(trx, event, () => payload));
   }
 
   /** Waits until every delivery of the webhook has settled; answers them newest first. */
@@ -403,7 +403,7 @@ describe('webhooks', () => {
     const webhook = await create(api, { url: receiver.url('/g/rollback') });
     await assert.rejects(
       inTransaction(forBusiness(t.core, api.businessId), async (trx) => {
-        await emitWebhookEvent(trx, 'message.received', { n: 1 });
+        await emitWebhookEvent(trx, 'message.received', () => ({ n: 1 }));
         throw new Error('the message write failed');
       }),
       /the message write failed/,

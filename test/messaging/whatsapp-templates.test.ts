@@ -5,17 +5,10 @@ import type { InjectOptions } from 'fastify';
 import { startWhatsappCloudFake, type WhatsappCloudFake } from '../../src/channels/testing.js';
 import { positionalText, whatsappName } from '../../src/core/messaging/templates.sending.js';
 import { systemClock } from '../../src/core/shared/clock.js';
-import { createChannel, ENCODINGS, messagingApp, send, settled, tenant, until, type Api, type ChannelJson, type Encoding, type MessagingApp } from './messages-support.js';
+import { createChannel, ENCODINGS, messagingApp, send, settled, tenant, until, type Api, type ChannelJson, type Encoding, type MessagingApp, type TemplateJson } from './messages-support.js';
 
 /** WhatsApp Cloud template review end to end: submission job, status webhooks, edits, deletion, sends. */
 
-interface TemplateJson {
-  id: string;
-  name: string;
-  body: string;
-  state: string;
-  technology: string;
-}
 
 const PHONE = '+31612345678';
 const APP_SECRET = 'app-secret';

@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config/config.js';
 import type { ConfigName } from '../../src/config/config.schema.js';
 import type { CoreContext } from '../../src/core/context.js';
 import { systemClock, type Clock } from '../../src/core/shared/clock.js';
+import { ingestProcedures } from '../../src/core/tracking/ingest.procedures.js';
 import { createOutboundClient } from '../../src/net/outbound-client.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -46,7 +47,7 @@ export async function testCore(options: TestCoreOptions = {}): Promise<TestCore>
       ...options.config,
     },
   );
-  const store = openStore({ databaseUrl, dataDir, poolSize: 5 });
+  const store = openStore({ databaseUrl, dataDir, poolSize: 5, sqliteProcedures: ingestProcedures(config) });
   await migrateToLatest(store.db, store.capabilities);
   const outbound = createOutboundClient({ allowPrivateUrls: true, timeoutMs: config.OUTBOUND_TIMEOUT_MS });
   return {

@@ -34,6 +34,8 @@ type ParsedQuery = Record<string, unknown> & { [QUERY_ERROR]?: TransportError };
  * error handler, so a refusal is carried on the result and raised by `rejectUnreadableQuery`.
  */
 export function parseQueryString(text: string): ParsedQuery {
+  // Most requests carry no query string: skip qs, as it costs per call.
+  if (text === '') return {};
   try {
     return parseBracketNotation(text);
   } catch (error) {

@@ -45,6 +45,23 @@ function alphabetFor(alphabet: string, kind: IdKind): string {
 }
 
 /**
+ * Encoding checks every id against sqids' blocklist of words, which makes it the dearest step
+ * of answering a page of objects: recent ids are kept, both ways. Forged ids are never kept.
+ */
+const CACHED_IDS_PER_KIND = 20_000;
+
+interface Codec {
+  readonly sqids: Sqids;
+  readonly encoded: Map<number, string>;
+  readonly decoded: Map<string, number>;
+}
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= CACHED_IDS_PER_KIND) cache.delete(cache.keys().next().value as K);
+  cache.set(key, value);
+}
+
+/**
  * Hellotext-style ids: 8 opaque characters that reversibly encode an integer key with this
  * installation's alphabet, permuted per kind of object, so a list's id is no profile's id.
  * Anything that is not the canonical encoding of one key of that kind (forged, truncated,
@@ -52,33 +69,42 @@ function alphabetFor(alphabet: string, kind: IdKind): string {
  */
 export class PublicIds {
   readonly #alphabet: string;
-  readonly #codecs = new Map<IdKind, Sqids>();
+  readonly #codecs = new Map<IdKind, Codec>();
 
   constructor(alphabet: string) {
     this.#alphabet = alphabet;
   }
 
-  #codec(kind: IdKind): Sqids {
+  #codec(kind: IdKind): Codec {
     let codec = this.#codecs.get(kind);
     if (!codec) {
-      codec = new Sqids({ alphabet: alphabetFor(this.#alphabet, kind), minLength: LENGTH });
+      codec = { sqids: new Sqids({ alphabet: alphabetFor(this.#alphabet, kind), minLength: LENGTH }), encoded: new Map(), decoded: new Map() };
       this.#codecs.set(kind, codec);
     }
     return codec;
   }
 
   encode(kind: IdKind, id: number): string {
-    return this.#codec(kind).encode([id]);
+    const codec = this.#codec(kind);
+    let publicId = codec.encoded.get(id);
+    if (publicId === undefined) {
+      publicId = codec.sqids.encode([id]);
+      remember(codec.encoded, id, publicId);
+    }
+    return publicId;
   }
 
   decode(kind: IdKind, publicId: string): number | undefined {
     if (publicId.length < LENGTH || publicId.length > 24) return undefined;
     const codec = this.#codec(kind);
-    const numbers = codec.decode(publicId);
+    const known = codec.decoded.get(publicId);
+    if (known !== undefined) return known;
+    const numbers = codec.sqids.decode(publicId);
     if (numbers.length !== 1) return undefined;
     const [id] = numbers as [number];
-    if (!Number.isSafeInteger(id) || id < 1) return undefined;
-    return codec.encode([id]) === publicId ? id : undefined;
+    if (!Number.isSafeInteger(id) || id < 1 || this.encode(kind, id) !== publicId) return undefined;
+    remember(codec.decoded, publicId, id);
+    return id;
   }
 
   /** The key behind an id in a path: a forged or malformed id is the same 404 as a missing row. */

@@ -36,9 +36,9 @@ export function messageEventData(row: MessageRow) {
 
 export async function emitStateChanged(trx: TenantContext, row: MessageRow, previous: MessageState): Promise<void> {
   if (row.state === previous) return;
-  await emitWebhookEvent(trx, 'message.state_changed', { previous_state: previous, message: messageEventData(row) });
+  await emitWebhookEvent(trx, 'message.state_changed', () => ({ previous_state: previous, message: messageEventData(row) }));
 }
 
 export async function emitReceived(trx: TenantContext, row: MessageRow): Promise<void> {
-  await emitWebhookEvent(trx, 'message.received', { message: messageEventData(row) });
+  await emitWebhookEvent(trx, 'message.received', () => ({ message: messageEventData(row) }));
 }

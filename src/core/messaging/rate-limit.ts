@@ -10,7 +10,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/tables.js';
 import type { CoreContext } from '../context.js';
-import { GroupCommit } from '../tracking/group-commit.js';
+import { GroupCommit } from '../shared/group-commit.js';
 import type { ChannelRow } from './channels.model.js';
 import { claimSendSlots } from './channels.repository.js';
 

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, TrackableType } from '../../store/tables.js';
+import type { TrackableType } from '../../store/tables.js';
 import type { CoreContext } from '../context.js';
 import { converter } from '../commerce/exchange-rates.service.js';
 import type { Money } from '../commerce/money.js';
@@ -9,34 +8,17 @@ import { TenantDb, type TenantContext } from '../shared/tenant.js';
 import { actionsByName } from './actions.service.js';
 import { missingTrackable, ruleOf, type ActionRule } from './action-rules.js';
 import { existingProfileIds, insertEventActivity, insertEvents, reportingCurrency, touchProfiles, trackableFacts } from './events.repository.js';
-import { GroupCommit } from './group-commit.js';
 import { claimSession, ensureSessions, eventActivityData, moveSessionHistory, sessionsByRefs, type SessionRow } from './sessions.repository.js';
 import { isSessionToken } from './sessions.service.js';
+import { resolveProductTrackable } from './trackable-specs.js';
 import { TRACKABLE_TITLES, type PreparedEvent, type ResolvedTrackable, type TrackableSpec } from './track-input.js';
 
-type Outcome = { ok: true; value: void } | { ok: false; error: unknown };
-interface Pending {
+export type Outcome = { ok: true; value: void } | { ok: false; error: unknown };
+
+/** An event of a batch, with its business (a batch may hold several businesses' events). */
+export interface Pending {
   readonly businessId: number;
   readonly event: PreparedEvent;
-}
-
-/**
- * The write side of `POST /v1/attribution/events`: events of concurrent requests are written
- * together, a batch per transaction, and each request is answered once its batch committed.
- * Lookups are made once per batch (actions, sessions, profiles, trackables by type), so the
- * per-event cost is the insert itself.
- */
-const batchers = new WeakMap<Kysely<Database>, GroupCommit<Pending, void>>();
-
-export function submitEvent(ctx: TenantContext, event: PreparedEvent): Promise<void> {
-  let batcher = batchers.get(ctx.db);
-  if (!batcher) {
-    const base: CoreContext = ctx;
-    // One batch in flight: batches would otherwise wait on each other's profile and session rows.
-    batcher = new GroupCommit<Pending, void>((items) => writeBatch(base, items), ctx.config.EVENT_BATCH_MAX);
-    batchers.set(ctx.db, batcher);
-  }
-  return batcher.submit({ businessId: ctx.businessId, event });
 }
 
 /** Writes one event in the caller's transaction (events that create objects take this path). */
@@ -45,7 +27,12 @@ export async function writeEventNow(ctx: TenantContext, event: PreparedEvent): P
   if (outcome && !outcome.ok) throw outcome.error;
 }
 
-async function writeBatch(ctx: CoreContext, items: Pending[]): Promise<Outcome[]> {
+/**
+ * Writes a batch in one transaction (see event-batches.ts for how batches form). Every rule
+ * is checked before the batch writes; a batch that still fails is written again event by
+ * event, so only the events that cause it are refused.
+ */
+export async function writeBatch(ctx: CoreContext, items: readonly Pending[]): Promise<Outcome[]> {
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const outcomes: Outcome[] = new Array<Outcome>(items.length);
@@ -96,9 +83,15 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]):
   const outcomes: Outcome[] = events.map(() => ({ ok: true, value: undefined }));
   const fail = (index: number, error: unknown) => (outcomes[index] = { ok: false, error });
 
-  const actions = await actionsByName(ctx, [...new Set(events.map((event) => event.action))]);
-  const sessions = await sessionsOf(ctx, events, now);
-  const profiles = new Set((await existingProfileIds(ctx.tenant, [...new Set(events.flatMap((event) => (event.profileId === undefined ? [] : [event.profileId])))])).map((row) => row.id));
+  // Independent lookups are sent together: where the connection takes queries in a pipeline
+  // (SQLite's thread), their round trips overlap.
+  const profileIds = [...new Set(events.flatMap((event) => (event.profileId === undefined ? [] : [event.profileId])))];
+  const [actions, sessions, profileRows] = await Promise.all([
+    actionsByName(ctx, [...new Set(events.map((event) => event.action))]),
+    sessionsOf(ctx, events, now),
+    existingProfileIds(ctx.tenant, profileIds),
+  ]);
+  const profiles = new Set(profileRows.map((row) => row.id));
 
   const rules = events.map((event) => {
     const action = actions.get(event.action);
@@ -208,10 +201,9 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]):
           },
         ],
   );
-  await insertEventActivity(ctx.tenant, trail);
   const touched = [...new Set(trail.map((entry) => entry.profile_id))];
   const inbox = [...new Set(written.filter((entry) => !entry.passive && entry.row.profile_id != null).map((entry) => entry.row.profile_id as number))];
-  await touchProfiles(ctx.tenant, touched, inbox, now);
+  await Promise.all([insertEventActivity(ctx.tenant, trail), touchProfiles(ctx.tenant, touched, inbox, now)]);
   return outcomes;
 }
 
@@ -279,7 +271,7 @@ async function resolveTrackables(
   const byType = new Map<TrackableType, number[]>();
   for (const spec of specs) if (spec?.kind === 'id') byType.set(spec.type, [...(byType.get(spec.type) ?? []), spec.id]);
   const facts = new Map<TrackableType, Awaited<ReturnType<typeof trackableFacts>>>();
-  for (const [type, ids] of byType) facts.set(type, await trackableFacts(ctx.tenant, type, [...new Set(ids)]));
+  await Promise.all([...byType].map(async ([type, ids]) => facts.set(type, await trackableFacts(ctx.tenant, type, [...new Set(ids)]))));
 
   for (const [index, spec] of specs.entries()) {
     const resolution = resolutions[index];
@@ -293,7 +285,9 @@ async function resolveTrackables(
         if (rule.trackableRequired && rule.trackable) throw missingTrackable(rule.trackable);
         continue;
       }
-      if (spec.kind === 'id') {
+      if (spec.kind === 'product_ref') {
+        resolution.trackable = await resolveProductTrackable(ctx, spec.type, spec.ref);
+      } else if (spec.kind === 'id') {
         const fact = facts.get(spec.type)?.get(spec.id);
         // A browser names only its own session's carts and orders: others are not there for it.
         const foreign = events[index]?.fromBrowser === true && fact?.sessionId !== undefined && fact.sessionId !== (resolution.session?.id ?? null);

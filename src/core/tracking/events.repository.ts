@@ -2,6 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { EventsTable, TrackableType } from '../../store/tables.js';
 import { withKeyBounds, type KeyBounds } from '../shared/pagination.js';
 import type { TenantDb } from '../shared/tenant.js';
+import { insertReturningIds } from '../../store/bulk-insert.js';
 
 export type EventRow = Selectable<EventsTable>;
 export type EventWithAction = EventRow & { action_name: string; action_title: string };
@@ -13,9 +14,7 @@ export async function insertEvents(tenant: TenantDb, rows: ReadonlyArray<Omit<In
   const ids: number[] = [];
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK).map((row) => ({ ...row, business_id: tenant.businessId }));
-    const inserted = await tenant.db.insertInto('events').values(chunk).returning('id').execute();
-    // Both databases return the ids of a multi-row insert in the order of its VALUES.
-    ids.push(...inserted.map((row) => row.id));
+    ids.push(...(await insertReturningIds(tenant.db, 'events', chunk)));
   }
   return ids;
 }
@@ -25,24 +24,30 @@ export async function insertEventActivity(
   rows: ReadonlyArray<{ profile_id: number; data: string; occurred_at: number; event_id: number }>,
 ): Promise<void> {
   for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK).map((row) => ({ ...row, kind: 'event', business_id: tenant.businessId }));
-    await tenant.db.insertInto('profile_activity').values(chunk).execute();
+    const chunk = rows.slice(start, start + CHUNK).map((row) => ({ ...row, kind: 'event' as const, business_id: tenant.businessId }));
+    await insertReturningIds(tenant.db, 'profile_activity', chunk);
   }
 }
 
-/** Moves profiles' last activity (and, for attention-worthy events, their inbox place) forward. */
+/**
+ * Moves profiles' last activity (and, for attention-worthy events, their inbox place)
+ * forward, in one statement: `inboxIds` is a subset of `profileIds`. Rows already at `at`
+ * are left unwritten.
+ */
 export async function touchProfiles(tenant: TenantDb, profileIds: readonly number[], inboxIds: readonly number[], at: number): Promise<void> {
-  if (profileIds.length > 0) {
-    await tenant.updateTable('profiles').set({ activity_at: at }).where('id', 'in', profileIds).where('activity_at', '<', at).execute();
-  }
-  if (inboxIds.length > 0) {
-    await tenant
-      .updateTable('profiles')
-      .set({ inbox_at: at })
-      .where('id', 'in', inboxIds)
-      .where((eb) => eb.or([eb('inbox_at', 'is', null), eb('inbox_at', '<', at)]))
-      .execute();
-  }
+  if (profileIds.length === 0) return;
+  await tenant
+    .updateRowsById('profiles', profileIds)
+    .set((eb) => {
+      const activity = eb.case().when('activity_at', '<', at).then(at).else(eb.ref('activity_at')).end();
+      if (inboxIds.length === 0) return { activity_at: activity };
+      const moves = eb.and([eb('id', 'in', inboxIds), eb.or([eb('inbox_at', 'is', null), eb('inbox_at', '<', at)])]);
+      return { activity_at: activity, inbox_at: eb.case().when(moves).then(at).else(eb.ref('inbox_at')).end() };
+    })
+    .where((eb) =>
+      eb.or([eb('activity_at', '<', at), ...(inboxIds.length === 0 ? [] : [eb.and([eb('id', 'in', inboxIds), eb.or([eb('inbox_at', 'is', null), eb('inbox_at', '<', at)])])])]),
+    )
+    .execute();
 }
 
 export function existingProfileIds(tenant: TenantDb, ids: readonly number[]): Promise<Array<{ id: number }>> {

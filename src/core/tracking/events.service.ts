@@ -8,7 +8,8 @@ import { metadataText, parseMetadata } from '../shared/metadata.js';
 import type { KeyBounds } from '../shared/pagination.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import { actionsByName } from './actions.service.js';
-import { submitEvent, writeEventNow } from './event-ingest.js';
+import { submitEvent } from './event-batches.js';
+import { writeEventNow } from './event-ingest.js';
 import { deleteEventRow, findEvent, pageOfEvents, replaceEventActivity, reportingCurrency, trackableFacts, updateEventRow, type EventWithAction } from './events.repository.js';
 import { eventActivityData } from './sessions.repository.js';
 import { resolveSession, type SessionRef } from './sessions.service.js';
@@ -40,7 +41,7 @@ export interface TrackInput extends EventFields {
  */
 export async function trackEvent(ctx: TenantContext, input: TrackInput): Promise<void> {
   const trackables = input.trackables ?? {};
-  const solo = Object.values(trackables).some((spec) => spec.kind === 'resolve' && spec.writes);
+  const solo = Object.values(trackables).some((spec) => spec.kind === 'resolve');
   const event = prepareEvent(input, trackables, epochSeconds(ctx.clock), solo);
   if (!solo) return submitEvent(ctx, event);
   await inTransaction(ctx, (trx) => writeEventNow(trx, event));

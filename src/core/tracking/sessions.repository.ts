@@ -23,16 +23,19 @@ export function sessionsByUuid(tenant: TenantDb, uuids: readonly string[]): Prom
   return tenant.selectFrom('sessions').selectAll().where('uuid', 'in', uuids).execute();
 }
 
-/** Sessions by id or token in one query; with `lock`, rows are locked in id order (no deadlocks). */
-export function sessionsByRefs(tenant: TenantDb, ids: readonly number[], tokens: readonly string[], lock: boolean): Promise<SessionRow[]> {
-  if (ids.length === 0 && tokens.length === 0) return Promise.resolve([]);
-  let query = tenant
-    .selectFrom('sessions')
-    .selectAll()
-    .where((eb) => eb.or([...(ids.length > 0 ? [eb('id', 'in', ids)] : []), ...(tokens.length > 0 ? [eb('uuid', 'in', tokens)] : [])]))
-    .orderBy('id');
-  if (lock) query = query.forUpdate();
-  return query.execute();
+/**
+ * Sessions by id or token; with `lock`, rows are locked in id order (no deadlocks). Ids and
+ * tokens are looked up by their own index: one query with `id in … or uuid in …` would walk
+ * every session of the business.
+ */
+export async function sessionsByRefs(tenant: TenantDb, ids: readonly number[], tokens: readonly string[], lock: boolean): Promise<SessionRow[]> {
+  if (ids.length === 0 && tokens.length === 0) return [];
+  const query = tenant.selectFrom('sessions').selectAll().orderBy('id');
+  const locked = lock ? query.forUpdate() : query;
+  if (ids.length === 0) return locked.where('uuid', 'in', tokens).execute();
+  if (tokens.length === 0) return locked.where('id', 'in', ids).execute();
+  const byToken = await tenant.selectFrom('sessions').select('id').where('uuid', 'in', tokens).execute();
+  return locked.where('id', 'in', [...new Set([...ids, ...byToken.map((row) => row.id)])]).execute();
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TrackableType } from '../../store/tables.js';
 import { parseMoney, type Money } from '../commerce/money.js';
+import type { ProductRef } from '../commerce/products.service.js';
 import { DomainError, invalid } from '../shared/errors.js';
 import { metadataText } from '../shared/metadata.js';
 import type { TenantContext } from '../shared/tenant.js';
@@ -38,13 +39,18 @@ export interface EventOwner {
  * work the core does in the event's transaction (find a product by reference or sku, create
  * an object from `*_parameters`, change a cart's items).
  */
+/**
+ * How an event names its trackable. `id` and `product_ref` are data only, so a batch of such
+ * events can be handed to another thread (SQLite's, see event-ingest.ts). `resolve` runs
+ * code that creates or changes objects: such an event is written in a transaction of its own.
+ */
 export type TrackableSpec =
   | { readonly kind: 'id'; readonly type: TrackableType; readonly id: number }
+  /** A product or variant by id, reference or sku (a variant's reference or sku names that variant). */
+  | { readonly kind: 'product_ref'; readonly type: 'product' | 'product_variant'; readonly ref: ProductRef }
   | {
       readonly kind: 'resolve';
       readonly type: TrackableType;
-      /** Creates or changes objects: the event is then written in a transaction of its own. */
-      readonly writes: boolean;
       /** Adds or removes cart items (what cart.added and cart.removed require). */
       readonly changesCartItems?: boolean;
       /** The cart alone, for actions that do not move items (cart.abandoned, custom actions). */

@@ -15,6 +15,7 @@ import { createRefund, type RefundInput } from '../commerce/refunds.service.js';
 import { createVariant } from '../commerce/variants.service.js';
 import type { VariantInput } from '../commerce/products.service.js';
 import { notFound } from '../shared/errors.js';
+import type { TenantContext } from '../shared/tenant.js';
 import type { SessionRef } from './sessions.service.js';
 import type { EventOwner, ResolvedTrackable, TrackableSpec } from './track-input.js';
 
@@ -34,20 +35,17 @@ function found(product: { id: number }, variant: VariantRow): ResolvedTrackable 
 }
 
 /** A product or variant by id, reference or sku (a variant's reference or sku names that variant). */
-export const productByRef = (type: 'product' | 'product_variant', ref: ProductRef): TrackableSpec => ({
-  kind: 'resolve',
-  type,
-  writes: false,
-  resolve: async (ctx) => {
-    const { product, variant } = await resolveProductRef(ctx, ref, type);
-    return found(product, variant);
-  },
-});
+export const productByRef = (type: 'product' | 'product_variant', ref: ProductRef): TrackableSpec => ({ kind: 'product_ref', type, ref });
+
+/** The product or variant a `product_ref` spec names, as an event's trackable. */
+export async function resolveProductTrackable(ctx: TenantContext, type: 'product' | 'product_variant', ref: ProductRef): Promise<ResolvedTrackable> {
+  const { product, variant } = await resolveProductRef(ctx, ref, type);
+  return found(product, variant);
+}
 
 export const newProduct = (input: ProductInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'product',
-  writes: true,
   // A product described again by its reference or sku is the one already stored.
   resolve: async (ctx) => {
     const { product, variant } = await findOrCreateProduct(ctx, input);
@@ -58,7 +56,6 @@ export const newProduct = (input: ProductInput): TrackableSpec => ({
 export const newVariant = (parent: Omit<ProductRef, 'variantId'>, input: VariantInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'product_variant',
-  writes: true,
   resolve: async (ctx) => {
     const variant = await createVariant(ctx, parent, input);
     return { type: 'product_variant', id: variant.id, money: money(variant.price) };
@@ -71,7 +68,6 @@ export const newVariant = (parent: Omit<ProductRef, 'variantId'>, input: Variant
 export const newApp = (input: AppInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'app',
-  writes: true,
   resolve: async (ctx) => {
     const existing = input.name ? await findAppByName(ctx.tenant, input.name.trim()) : undefined;
     return { type: 'app', id: existing?.id ?? (await createApp(ctx, input)).id, money: undefined };
@@ -81,7 +77,6 @@ export const newApp = (input: AppInput): TrackableSpec => ({
 export const newForm = (input: FormInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'form',
-  writes: true,
   resolve: async (ctx) => {
     const existing = input.name ? await findFormByName(ctx.tenant, input.name.trim()) : undefined;
     return { type: 'form', id: existing?.id ?? (await createForm(ctx, input)).id, money: undefined };
@@ -91,7 +86,6 @@ export const newForm = (input: FormInput): TrackableSpec => ({
 export const newCoupon = (input: CouponInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'coupon',
-  writes: true,
   resolve: async (ctx) => {
     const existing = input.code ? await findCouponByCode(ctx.tenant, input.code.trim()) : undefined;
     return { type: 'coupon', id: existing?.id ?? (await createCoupon(ctx, input)).id, money: undefined };
@@ -101,7 +95,6 @@ export const newCoupon = (input: CouponInput): TrackableSpec => ({
 export const newOrder = (input: OrderInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'order',
-  writes: true,
   resolve: async (ctx, owner) => {
     const order = await createOrder(ctx, { ...input, profile: input.profile ?? owner.profileId, session: input.session ?? ownerSession(owner) });
     return { type: 'order', id: order.id, money: money(order.total) };
@@ -111,7 +104,6 @@ export const newOrder = (input: OrderInput): TrackableSpec => ({
 export const newRefund = (input: RefundInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'refund',
-  writes: true,
   resolve: async (ctx, owner) => {
     const refund = await createRefund(ctx, { ...input, profile: input.profile ?? owner.profileId });
     return { type: 'refund', id: refund.id, money: money(refund.total) };
@@ -122,7 +114,6 @@ export const newRefund = (input: RefundInput): TrackableSpec => ({
 export const newCart = (input: CartInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'cart',
-  writes: true,
   resolve: async (ctx, owner) => {
     const cart = await createCart(ctx, { ...input, profile: input.profile ?? owner.profileId, session: input.session ?? ownerSession(owner) });
     return { type: 'cart', id: cart.id, money: undefined };
@@ -136,7 +127,6 @@ export const newCart = (input: CartInput): TrackableSpec => ({
 export const cartItems = (cart: { readonly id: number } | { readonly create: CartInput } | undefined, items: readonly LineItemInput[]): TrackableSpec => ({
   kind: 'resolve',
   type: 'cart',
-  writes: true,
   changesCartItems: true,
   withoutItems: cart === undefined ? undefined : 'id' in cart ? { kind: 'id', type: 'cart', id: cart.id } : newCart(cart.create),
   resolve: async (ctx, owner) => {

@@ -196,14 +196,31 @@ export interface DeliveryJobPayload {
 }
 
 /**
+ * A transaction's view of the business's active webhooks is read once: a batch of send
+ * outcomes (one transaction for many messages) then costs one query, not one per message.
+ * Outside a transaction every call reads them.
+ */
+const webhooksInTransaction = new WeakMap<TenantContext['db'], Map<number, Promise<WebhookRow[]>>>();
+
+function webhooksOf(trx: TenantContext): Promise<WebhookRow[]> {
+  if (!trx.db.isTransaction) return activeWebhooks(trx.tenant);
+  let byBusiness = webhooksInTransaction.get(trx.db);
+  if (!byBusiness) webhooksInTransaction.set(trx.db, (byBusiness = new Map()));
+  let rows = byBusiness.get(trx.businessId);
+  if (!rows) byBusiness.set(trx.businessId, (rows = activeWebhooks(trx.tenant)));
+  return rows;
+}
+
+/**
  * Tells the business's active webhooks subscribed to `event` about it: a delivery row and a
  * job for each, written through the caller's transaction, so they exist exactly when the
- * change they report does. `payload` is the event's data as receivers will read it.
+ * change they report does. `payload` builds the event's data as receivers will read it, only
+ * when someone subscribed.
  */
-export async function emitWebhookEvent(trx: TenantContext, event: WebhookEvent, payload: object): Promise<void> {
-  const subscribers = (await activeWebhooks(trx.tenant)).filter((row) => parseEvents(row.events).includes(event));
+export async function emitWebhookEvent(trx: TenantContext, event: WebhookEvent, payload: () => object): Promise<void> {
+  const subscribers = (await webhooksOf(trx)).filter((row) => parseEvents(row.events).includes(event));
   if (subscribers.length === 0) return;
-  const data = JSON.stringify(payload);
+  const data = JSON.stringify(payload());
   const now = epochSeconds(trx.clock);
   const maxAttempts = trx.config.JOB_MAX_ATTEMPTS;
   for (const webhook of subscribers) {

@@ -1,0 +1,50 @@
+/**
+ * The SQLite thread's side of event ingestion (event-batches.ts): a batch is written there
+ * whole, on the thread's connection, with a core context of its own. The composition root
+ * opens SQLite stores with this module (INGEST_PROCEDURES) so the thread can load it.
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config/config.js';
+import { createOutboundClient } from '../../net/outbound-client.js';
+import { createLogger } from '../../observability/logger.js';
+import { capabilitiesOf } from '../../store/capabilities.js';
+import type { CreateSqliteProcedures, SqliteProcedureModules } from '../../store/sqlite-thread.protocol.js';
+import type { Database } from '../../store/tables.js';
+import type { CoreContext } from '../context.js';
+import { toWire, WRITE_EVENTS, type WriteEventsPayload } from './event-batches.js';
+import { writeBatch } from './event-ingest.js';
+
+/** What a composition root passes to `openStore` for SQLite (the thread loads this module). */
+export function ingestProcedures(config: Config): SqliteProcedureModules {
+  return { modules: [import.meta.url], context: { config } };
+}
+
+function isContext(value: unknown): value is { config: Config } {
+  return typeof value === 'object' && value !== null && 'config' in value && typeof value.config === 'object' && value.config !== null;
+}
+
+function isPayload(value: unknown): value is WriteEventsPayload {
+  return typeof value === 'object' && value !== null && 'items' in value && Array.isArray(value.items) && 'now' in value && typeof value.now === 'number';
+}
+
+export const createSqliteProcedures: CreateSqliteProcedures = (db: Kysely<Database>, context: unknown) => {
+  if (!isContext(context)) throw new Error('the ingest procedures need { config } as their context');
+  const { config } = context;
+  let now = 0;
+  const ctx: CoreContext = {
+    db,
+    caps: capabilitiesOf('sqlite'),
+    config,
+    // The batch's time is the caller's (tests drive a manual clock there).
+    clock: { now: () => now },
+    logger: createLogger(config.LOG_LEVEL, 'stderr'),
+    outbound: createOutboundClient({ allowPrivateUrls: config.ALLOW_PRIVATE_URLS, timeoutMs: config.OUTBOUND_TIMEOUT_MS, userAgent: 'hellohub' }),
+  };
+  return {
+    [WRITE_EVENTS]: async (payload) => {
+      if (!isPayload(payload)) throw new Error(`${WRITE_EVENTS} was called without { items, now }`);
+      now = payload.now;
+      return (await writeBatch(ctx, payload.items)).map(toWire);
+    },
+  };
+};

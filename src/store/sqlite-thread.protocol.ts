@@ -1,0 +1,45 @@
+/** Messages between the main thread and the SQLite thread (sqlite-thread.ts, sqlite-thread.worker.ts). */
+import type { Kysely } from 'kysely';
+import type { Database } from './tables.js';
+
+/**
+ * Work that runs whole inside the SQLite thread, on its connection: a use case made of many
+ * statements then costs one message each way instead of one per statement (see
+ * docs/architecture.md). A procedure module exports `createSqliteProcedures`; the thread
+ * imports it at its first call. Payloads and results cross threads by structured cloning.
+ */
+export type SqliteProcedure = (payload: unknown) => Promise<unknown>;
+export type CreateSqliteProcedures = (db: Kysely<Database>, context: unknown) => Readonly<Record<string, SqliteProcedure>>;
+
+export interface SqliteProcedureModules {
+  /** Module URLs, each exporting `createSqliteProcedures`. */
+  readonly modules: readonly string[];
+  /** Handed to every module (structured-clonable data: the configuration, say). */
+  readonly context: unknown;
+}
+
+export interface SqliteThreadOptions {
+  readonly file: string;
+  readonly procedures?: SqliteProcedureModules | undefined;
+}
+
+/**
+ * Parameters travel as JSON text when they are all strings, finite numbers and nulls (nearly
+ * always): copying one string costs the sending thread far less than cloning a large array.
+ */
+export type SqliteRequest =
+  | { readonly id: number; readonly kind: 'query'; readonly sql: string; readonly parameters: readonly unknown[] | string }
+  | { readonly id: number; readonly kind: 'call'; readonly procedure: string; readonly payload: unknown }
+  | { readonly id: number; readonly kind: 'close' };
+
+export interface SqliteErrorData {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+}
+
+export type SqliteReply =
+  | { readonly id: number; readonly ready: true }
+  | { readonly id: number; readonly rows: unknown[]; readonly changes?: number; readonly lastInsertRowid?: number }
+  | { readonly id: number; readonly result: unknown }
+  | { readonly id: number; readonly error: SqliteErrorData };

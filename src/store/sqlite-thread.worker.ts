@@ -1,0 +1,139 @@
+/**
+ * The thread that owns the SQLite connection (see sqlite-thread.ts). better-sqlite3 is
+ * synchronous: run on the main thread, every statement, and every commit's fsync, would stop
+ * the server from reading and answering requests meanwhile.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
+import type { CreateSqliteProcedures, SqliteErrorData, SqliteProcedure, SqliteReply, SqliteRequest, SqliteThreadOptions } from './sqlite-thread.protocol.js';
+import type { Database } from './tables.js';
+
+const port = parentPort;
+if (!port) throw new Error('sqlite-thread.worker runs only as a worker thread');
+
+const STATEMENT_CACHE_SIZE = 500;
+
+const options = workerData as SqliteThreadOptions;
+let sqlite: SqliteDatabase.Database;
+try {
+  sqlite = new SqliteDatabase(options.file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a transaction that committed survives power loss, not only a process crash;
+  // "nothing acknowledged is ever lost" is a promise of the product.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 10000');
+  port.postMessage({ id: 0, ready: true } satisfies SqliteReply);
+} catch (error) {
+  port.postMessage({ id: 0, error: describe(error) } satisfies SqliteReply);
+  port.close();
+  throw error;
+}
+
+/**
+ * Compiling SQL is a sizeable share of a short query's time: statements are kept by their
+ * text, least recently used going first. Safe because this thread runs one statement at a time.
+ */
+const statements = new Map<string, SqliteDatabase.Statement>();
+
+function prepare(source: string): SqliteDatabase.Statement {
+  let statement = statements.get(source);
+  if (statement) statements.delete(source);
+  else {
+    statement = sqlite.prepare(source);
+    if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+  }
+  statements.set(source, statement);
+  return statement;
+}
+
+/** Structured cloning turns a Buffer into a plain Uint8Array, which better-sqlite3 does not bind. */
+function bindable(value: unknown): unknown {
+  return value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value;
+}
+
+function describe(error: unknown): SqliteErrorData {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  return { name: error.name, message: error.message, ...(code === undefined ? {} : { code }) };
+}
+
+function query(request: Extract<SqliteRequest, { kind: 'query' }>): SqliteReply {
+  const statement = prepare(request.sql);
+  const parameters = typeof request.parameters === 'string' ? (JSON.parse(request.parameters) as unknown[]) : request.parameters.map(bindable);
+  if (statement.reader) return { id: request.id, rows: statement.all(parameters) as unknown[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { id: request.id, rows: [], changes, lastInsertRowid: Number(lastInsertRowid) };
+}
+
+/** Transactions take the write lock when they begin: see ThreadedSqliteDriver.beginTransaction. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+let procedures: Promise<Map<string, SqliteProcedure>> | undefined;
+
+/** Procedures see the connection through Kysely, sharing the statement cache. */
+async function loadProcedures(): Promise<Map<string, SqliteProcedure>> {
+  const database = { close: () => undefined, prepare: (source: string): SqliteStatement => prepare(source) };
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const found = new Map<string, SqliteProcedure>();
+  for (const url of options.procedures?.modules ?? []) {
+    const module = (await import(url)) as { createSqliteProcedures?: CreateSqliteProcedures };
+    if (typeof module.createSqliteProcedures !== 'function') throw new Error(`${url} exports no createSqliteProcedures`);
+    for (const [name, procedure] of Object.entries(module.createSqliteProcedures(db, options.procedures?.context))) found.set(name, procedure);
+  }
+  return found;
+}
+
+async function call(request: Extract<SqliteRequest, { kind: 'call' }>): Promise<SqliteReply> {
+  procedures ??= loadProcedures();
+  const procedure = (await procedures).get(request.procedure);
+  if (!procedure) throw new Error(`no SQLite procedure is named "${request.procedure}"`);
+  return { id: request.id, result: await procedure(request.payload) };
+}
+
+/**
+ * One request at a time, in the order sent: a procedure awaits, and no statement of the main
+ * thread may slip into its transaction meanwhile.
+ */
+const queue: SqliteRequest[] = [];
+let busy = false;
+
+async function drain(): Promise<void> {
+  busy = true;
+  for (let request = queue.shift(); request; request = queue.shift()) {
+    if (request.kind === 'close') {
+      sqlite.close();
+      port?.close();
+      return;
+    }
+    let reply: SqliteReply;
+    try {
+      reply = request.kind === 'query' ? query(request) : await call(request);
+    } catch (error) {
+      reply = { id: request.id, error: describe(error) };
+    }
+    port?.postMessage(reply);
+  }
+  busy = false;
+}
+
+port.on('message', (request: SqliteRequest) => {
+  queue.push(request);
+  if (!busy) void drain();
+});
