@@ -333,5 +333,43 @@ describe('event batches and review findings', () => {
     t.clock.tick(5);
     await track(api, { action: 'loud', profile });
     assert.equal(await inboxAt(), t.clock.seconds);
+
+    // An update that makes the event one that asks for attention moves it too.
+    await track(api, { action: 'quiet', profile });
+    const [quiet] = await events(api);
+    t.clock.tick(5);
+    assert.equal((await api.patch(`/attribution/events/${quiet?.id}`, { amount: '1', currency: 'USD' })).status, 200);
+    assert.equal(await inboxAt(), t.clock.seconds - 5, 'a passive event changed in passing leaves the inbox');
+    assert.equal((await api.patch(`/attribution/events/${quiet?.id}`, { action: 'loud' })).status, 200);
+    assert.equal(await inboxAt(), t.clock.seconds);
   });
+
+  for (const encoding of ENCODINGS) {
+    test(`an update keeps the action's rules (${encoding})`, async () => {
+      const api = await tenant(t, encoding);
+      const profile = await api.createProfile();
+      await api.post('/attribution/actions', { name: 'visit' });
+      await track(api, { action: 'order.placed', profile, order_parameters: { reference: 'O-1', items: [{ product_parameters: { name: 'Mug', price: 9 }, quantity: 1 }] } });
+      await track(api, { action: 'app.spent', profile, amount: '4.99', currency: 'EUR', app_parameters: { name: 'Games' } });
+      await track(api, { action: 'visit', profile });
+      const [visit, spent, placed] = await events(api);
+      const app = spent?.trackable?.id;
+      const order = placed?.trackable?.id;
+
+      // The family's trackable stays required, and another family's is refused.
+      assertError(await api.patch(`/attribution/events/${placed?.id}`, { order: '' }), 400, 'parameter_missing', 'order');
+      assertError(await api.patch(`/attribution/events/${placed?.id}`, { app }), 422, 'invalid', 'app');
+      assertError(await api.patch(`/attribution/events/${visit?.id}`, { action: 'order.shipped' }), 400, 'parameter_missing', 'order');
+      const shipped = await api.patch<EventJson>(`/attribution/events/${visit?.id}`, { action: 'order.shipped', order });
+      assert.equal(shipped.status, 200, shipped.text);
+      assert.deepEqual([shipped.body.action.name, shipped.body.trackable?.id], ['order.shipped', order]);
+      // app.spent keeps its money; an event cannot become a cart move, nor change its products.
+      assertError(await api.patch(`/attribution/events/${spent?.id}`, { amount: '' }), 400, 'parameter_missing', 'amount');
+      assertError(await api.patch(`/attribution/events/${visit?.id}`, { action: 'cart.added' }), 422, 'invalid', 'action');
+      assertError(await api.patch(`/attribution/events/${placed?.id}`, { products: [placed?.trackable?.id ?? ''] }), 422, 'invalid', 'products');
+      // Refused updates changed nothing.
+      const [, , again] = await events(api);
+      assert.deepEqual([again?.action.name, again?.trackable?.id], ['order.placed', order]);
+    });
+  }
 });

@@ -2,7 +2,7 @@ import type { TrackableType } from '../../store/tables.js';
 import type { EventChanges, TrackInput } from '../../core/tracking/events.service.js';
 import type { SessionRef } from '../../core/tracking/sessions.service.js';
 import { TRACKABLE_TITLES, type TrackableSpec } from '../../core/tracking/track-input.js';
-import { missing, notFound } from '../../core/shared/errors.js';
+import { invalid, missing, notFound } from '../../core/shared/errors.js';
 import type { PublicIds } from '../http/public-ids.js';
 import { recordField, textField, type Body } from './body-fields.js';
 import { cartItems, newApp, newCart, newCoupon, newForm, newOrder, newProduct, newRefund, newVariant, productByRef } from '../../core/tracking/trackable-specs.js';
@@ -111,6 +111,8 @@ export function trackInputFrom(body: Body, ids: PublicIds): TrackInput {
 }
 
 export function eventChangesFrom(body: Body, ids: PublicIds): EventChanges {
+  // Products move in and out of carts only as cart.added / cart.removed are tracked.
+  if (body.products !== undefined) throw invalid('products', 'The products of a tracked event cannot be changed: give product (one product id), or track cart.added or cart.removed.');
   const action = textField(body, 'action');
   let trackable: EventChanges['trackable'];
   for (const type of TRACKABLE_TYPES) {

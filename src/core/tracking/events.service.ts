@@ -8,9 +8,10 @@ import { metadataText, parseMetadata } from '../shared/metadata.js';
 import type { KeyBounds } from '../shared/pagination.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import { actionsByName } from './actions.service.js';
+import { missingTrackable, ruleOf, type ActionRule } from './action-rules.js';
 import { submitEvent } from './event-batches.js';
 import { writeEventNow } from './event-ingest.js';
-import { deleteEventRow, findEvent, pageOfEvents, replaceEventActivity, reportingCurrency, trackableFacts, updateEventRow, type EventWithAction } from './events.repository.js';
+import { deleteEventRow, findEvent, pageOfEvents, replaceEventActivity, reportingCurrency, touchProfiles, trackableFacts, updateEventRow, type EventWithAction } from './events.repository.js';
 import { eventActivityData } from './sessions.repository.js';
 import { resolveSession, type SessionRef } from './sessions.service.js';
 import { checkedAction, checkedTrackedAt, checkedUrl, prepareEvent, type EventFields, type TrackableSpec } from './track-input.js';
@@ -95,19 +96,34 @@ export interface EventChanges extends EventFields {
   readonly trackable?: { readonly type: TrackableType; readonly id: number } | null | undefined;
 }
 
+/**
+ * The rules of the event's action hold after an update as they did when it was tracked: a
+ * trackable of the action's family (app.spent's money), never one of another family. Cart
+ * items are moved only by tracking cart.added / cart.removed, so an event cannot become one.
+ */
+function assertRuleHolds(rule: ActionRule, action: string, changes: EventChanges, after: { trackableType: TrackableType | null; hasMoney: boolean }): void {
+  if (rule.cartItems && changes.action !== undefined) {
+    throw new DomainError('invalid', `${action} moves products into or out of a cart: track it as a new event instead.`, 'action');
+  }
+  if (rule.moneyRequired && !after.hasMoney) throw new DomainError('missing', `${action} requires an amount and a currency.`, 'amount');
+  if (!rule.trackable) return;
+  const fits = after.trackableType === rule.trackable || (rule.trackable === 'product' && after.trackableType === 'product_variant');
+  if (after.trackableType !== null && !fits) {
+    throw new DomainError('invalid', `${action} is tracked for a ${rule.trackable.replace('_', ' ')}, not a ${after.trackableType.replace('_', ' ')}.`, after.trackableType);
+  }
+  if (rule.trackableRequired && after.trackableType === null) throw missingTrackable(rule.trackable);
+}
+
 /** Updates what was tracked. The rules of tracking apply again: a session keeps its profile. */
 export async function updateEvent(ctx: TenantContext, id: number, changes: EventChanges): Promise<TrackedEvent> {
   await inTransaction(ctx, async (trx) => {
     const row = await existingEvent(trx, id);
     const now = epochSeconds(ctx.clock);
     const update: Parameters<typeof updateEventRow>[2] = { updated_at: now };
-    let actionName = row.action_name;
-    if (changes.action !== undefined) {
-      actionName = checkedAction(changes.action);
-      const action = (await actionsByName(trx, [actionName])).get(actionName);
-      if (!action) throw new DomainError('invalid', `No action is named "${actionName}".`, 'action');
-      update.action_id = action.id;
-    }
+    const actionName = changes.action === undefined ? row.action_name : checkedAction(changes.action);
+    const action = (await actionsByName(trx, [actionName])).get(actionName);
+    if (!action) throw new DomainError('invalid', `No action is named "${actionName}".`, 'action');
+    if (changes.action !== undefined) update.action_id = action.id;
     let profileId = row.profile_id;
     if (changes.profileId !== undefined) {
       if (!(await findProfile(trx.tenant, changes.profileId))) throw notFound('Profile', 'profile');
@@ -146,6 +162,11 @@ export async function updateEvent(ctx: TenantContext, id: number, changes: Event
       const converted = money ? (await converter(trx))(money, reporting) : null;
       Object.assign(update, { amount_e4: money?.e4 ?? null, currency: money?.currency ?? null, converted_e4: converted, converted_currency: converted === null ? null : reporting });
     }
+    const rule = ruleOf(action.name, action.builtin === 1);
+    assertRuleHolds(rule, action.name, changes, {
+      trackableType: update.trackable_type !== undefined ? update.trackable_type : row.trackable_type,
+      hasMoney: money !== undefined ? money !== null : row.amount_e4 !== null,
+    });
     const metadata = metadataText(changes.metadata);
     if (metadata !== undefined) update.metadata = metadata;
     if (changes.trackedAt !== undefined) update.tracked_at = checkedTrackedAt(changes.trackedAt, now) ?? row.tracked_at;
@@ -157,6 +178,11 @@ export async function updateEvent(ctx: TenantContext, id: number, changes: Event
       id,
       profileId === null ? null : { profile_id: profileId, data: eventActivityData(actionName, trackableType), occurred_at: update.tracked_at ?? row.tracked_at },
     );
+    // An event that now asks for attention (another action, or now someone's) moves the
+    // profile's conversation up the inbox, as tracking it would have.
+    if (profileId !== null && action.passive === 0 && (changes.action !== undefined || profileId !== row.profile_id)) {
+      await touchProfiles(trx.tenant, [profileId], [profileId], now);
+    }
   });
   return getEvent(ctx, id);
 }
