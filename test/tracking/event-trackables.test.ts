@@ -110,5 +110,9 @@ describe('event trackables', () => {
     const profile = await api.createProfile();
     assert.equal((await api.patch(`/sessions/${session}`, { profile })).status, 200);
     assert.equal((await api.get<{ profile: string }>(`/attribution/carts/${cartId}`)).body.profile, profile);
+    // Another profile's events move nothing in that cart; its own do.
+    const other = await api.createProfile();
+    assertError(await api.post('/attribution/events', { action: 'cart.added', profile: other, cart: cartId, products: ['SOCK'] }), 422, 'invalid', 'cart');
+    assert.equal((await track(api, { action: 'cart.added', profile, cart: cartId, products: ['SOCK'] })).amount, 5);
   });
 });

@@ -14,7 +14,7 @@ import { findOrCreateProduct, resolveProductRef, type ProductInput, type Product
 import { createRefund, type RefundInput } from '../commerce/refunds.service.js';
 import { createVariant } from '../commerce/variants.service.js';
 import type { VariantInput } from '../commerce/products.service.js';
-import { notFound } from '../shared/errors.js';
+import { DomainError, notFound } from '../shared/errors.js';
 import type { TenantContext } from '../shared/tenant.js';
 import type { SessionRef } from './sessions.service.js';
 import type { EventOwner, ResolvedTrackable, TrackableSpec } from './track-input.js';
@@ -130,7 +130,15 @@ export const cartItems = (cart: { readonly id: number } | { readonly create: Car
   changesCartItems: true,
   withoutItems: cart === undefined ? undefined : 'id' in cart ? { kind: 'id', type: 'cart', id: cart.id } : newCart(cart.create),
   resolve: async (ctx, owner) => {
-    if (cart && 'id' in cart && owner.fromBrowser && (await findCart(ctx.tenant, cart.id))?.session_id !== owner.sessionId) throw notFound('Cart', 'cart');
+    if (cart && 'id' in cart) {
+      const row = await findCart(ctx.tenant, cart.id);
+      // A browser names only its own session's carts: others are not there for it.
+      if (owner.fromBrowser && row?.session_id !== owner.sessionId) throw notFound('Cart', 'cart');
+      // Items move only in the cart of the event's profile (or a cart of no one yet).
+      if (row && row.profile_id !== null && owner.profileId !== null && row.profile_id !== owner.profileId) {
+        throw new DomainError('invalid', 'This cart belongs to another profile: its items move only with events of that profile.', 'cart');
+      }
+    }
     const cartId =
       cart && 'id' in cart
         ? cart.id
