@@ -8,7 +8,7 @@ import { recordActivity } from './activity.service.js';
 import { setProfileLists } from './lists.service.js';
 import { applyContactWrite, applyPropertyWrite, changeWriter, MAX_WRITES_PER_REQUEST, type ContactWrite, type PropertyWrite } from './profile-changes.js';
 import { hydrateProfiles, type Profile } from './profile.model.js';
-import { findProfile, insertProfile, updateProfileRow, type ProfileRow } from './profiles.repository.js';
+import { findProfile, insertProfile, profileIdByReference, updateProfileRow, type ProfileRow } from './profiles.repository.js';
 import { findValue, propertiesOfScope, setVerified } from './properties.repository.js';
 import { removeProperty } from './properties.service.js';
 import { parsePropertyValue } from './property-values.js';
@@ -106,7 +106,7 @@ export async function createProfile(ctx: TenantContext, input: CreateProfileInpu
   const id = await inTransaction(ctx, async (trx) => {
     const now = epochSeconds(ctx.clock);
     const scalars = scalarChanges(input);
-    if (scalars.external_id && (await trx.tenant.selectFrom('profiles').select('id').where('external_id', '=', scalars.external_id).executeTakeFirst())) {
+    if (scalars.external_id && (await profileIdByReference(trx.tenant, scalars.external_id)) !== undefined) {
       throw new DomainError('not_unique', 'Another profile has this reference.', 'reference');
     }
     const insert = () => insertProfile(trx.tenant, {
@@ -135,8 +135,8 @@ export async function updateProfile(ctx: TenantContext, id: number, input: Profi
     const row = await rowOf(trx, id);
     const scalars = scalarChanges(input, row);
     if (scalars.external_id) {
-      const holder = await trx.tenant.selectFrom('profiles').select('id').where('external_id', '=', scalars.external_id).executeTakeFirst();
-      if (holder && holder.id !== id) throw new DomainError('not_unique', 'Another profile has this reference.', 'reference');
+      const holder = await profileIdByReference(trx.tenant, scalars.external_id);
+      if (holder !== undefined && holder !== id) throw new DomainError('not_unique', 'Another profile has this reference.', 'reference');
     }
     const update = () => updateProfileRow(trx.tenant, id, { ...scalars, updated_at: epochSeconds(ctx.clock) });
     await refusingDuplicates(ctx.caps, 'reference', 'Another profile has this reference.', update);

@@ -13,6 +13,10 @@ export function findBusinessById(db: Db, id: number): Promise<BusinessRow | unde
   return db.selectFrom('businesses').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export function findBusinessByPublicId(db: Db, publicId: string): Promise<BusinessRow | undefined> {
+  return db.selectFrom('businesses').selectAll().where('public_id', '=', publicId).executeTakeFirst();
+}
+
 export function listBusinessRows(db: Db): Promise<BusinessRow[]> {
   return db.selectFrom('businesses').selectAll().orderBy('id').execute();
 }

@@ -1,10 +1,13 @@
 import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
 import { recordActivity } from '../audience/activity.service.js';
 import { searchProfiles } from '../audience/profile-search.js';
+import { profileIdByReference } from '../audience/profiles.repository.js';
 import { createProfile } from '../audience/profiles.service.js';
+import { findBusinessByPublicId } from '../business/businesses.repository.js';
 import type { CoreContext } from '../context.js';
 import { DomainError, invalid, missing } from '../shared/errors.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
+import { lockSession } from './sessions.repository.js';
 import { attachSession, checkedToken, findOrCreateSession } from './sessions.service.js';
 
 /**
@@ -47,7 +50,7 @@ const callingCodeOf = (country: string): string | null => (isSupportedCountry(co
  */
 export async function businessOfPublicId(ctx: CoreContext, publicId: string): Promise<PublicBusiness | undefined> {
   if (publicId.length === 0 || publicId.length > 64) return undefined;
-  const row = await ctx.db.selectFrom('businesses').select(['id', 'public_id', 'country']).where('public_id', '=', publicId).executeTakeFirst();
+  const row = await findBusinessByPublicId(ctx.db, publicId);
   if (!row) return undefined;
   return { id: row.id, publicId: row.public_id, country: row.country, callingCode: callingCodeOf(row.country), locale: localeOf(row.country) };
 }
@@ -81,8 +84,8 @@ function names(input: IdentificationInput): { firstName?: string; lastName?: str
 /** The first profile matching the reference, else the email, else the phone. */
 async function matchingProfile(ctx: TenantContext, input: IdentificationInput): Promise<number | undefined> {
   if (input.userId) {
-    const byReference = await ctx.tenant.selectFrom('profiles').select('id').where('external_id', '=', input.userId).executeTakeFirst();
-    if (byReference) return byReference.id;
+    const byReference = await profileIdByReference(ctx.tenant, input.userId);
+    if (byReference !== undefined) return byReference;
   }
   const page = { limit: 1 };
   for (const search of [input.email ? { email: input.email } : undefined, input.phone ? { phone: input.phone } : undefined]) {
@@ -91,20 +94,6 @@ async function matchingProfile(ctx: TenantContext, input: IdentificationInput): 
     if (profile) return profile.id;
   }
   return undefined;
-}
-
-/**
- * The session's profile, read under a row lock where the database has them: two
- * identifications of one session at once queue, and the second sees the first's profile.
- */
-async function lockedSessionProfile(ctx: TenantContext, sessionId: number): Promise<number | null> {
-  const row = await ctx.tenant
-    .selectFrom('sessions')
-    .select('profile_id')
-    .where('id', '=', sessionId)
-    .$if(ctx.caps.rowLocks, (query) => query.forUpdate())
-    .executeTakeFirst();
-  return row?.profile_id ?? null;
 }
 
 const anotherVisitor = () =>
@@ -117,7 +106,9 @@ const anotherVisitor = () =>
 async function identifyOnce(ctx: TenantContext, input: IdentificationInput, token: string): Promise<void> {
   await inTransaction(ctx, async (trx) => {
     const session = await findOrCreateSession(trx, { token }, 'client');
-    const owner = await lockedSessionProfile(trx, session.id);
+    // Locked where the database has row locks: two identifications of one session at once
+    // queue, and the second sees the first's profile.
+    const owner = (await lockSession(trx.tenant, session.id, trx.caps.rowLocks))?.profile_id ?? null;
     const matched = await matchingProfile(trx, input);
     // A shared device: the session is the previous visitor's, and so is what it tracked.
     // Only the secret key (PATCH /v1/sessions) may move it; a browser starts a new session.
