@@ -14,13 +14,26 @@ import type { CoreContext } from '../context.js';
 import { toWire, WRITE_EVENTS, type WriteEventsPayload } from './event-batches.js';
 import { writeBatch } from './event-ingest.js';
 
-/** What a composition root passes to `openStore` for SQLite (the thread loads this module). */
-export function ingestProcedures(config: Config): SqliteProcedureModules {
-  return { modules: [import.meta.url], context: { config } };
+type LogDestination = 'stdout' | 'stderr';
+
+/**
+ * What a composition root passes to `openStore` for SQLite (the thread loads this module);
+ * the thread logs where the process does.
+ */
+export function ingestProcedures(config: Config, logTo: LogDestination = 'stdout'): SqliteProcedureModules {
+  return { modules: [import.meta.url], context: { config, logTo } };
 }
 
-function isContext(value: unknown): value is { config: Config } {
-  return typeof value === 'object' && value !== null && 'config' in value && typeof value.config === 'object' && value.config !== null;
+function isContext(value: unknown): value is { config: Config; logTo: LogDestination } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'config' in value &&
+    typeof value.config === 'object' &&
+    value.config !== null &&
+    'logTo' in value &&
+    (value.logTo === 'stdout' || value.logTo === 'stderr')
+  );
 }
 
 function isPayload(value: unknown): value is WriteEventsPayload {
@@ -28,8 +41,8 @@ function isPayload(value: unknown): value is WriteEventsPayload {
 }
 
 export const createSqliteProcedures: CreateSqliteProcedures = (db: Kysely<Database>, context: unknown) => {
-  if (!isContext(context)) throw new Error('the ingest procedures need { config } as their context');
-  const { config } = context;
+  if (!isContext(context)) throw new Error('the ingest procedures need { config, logTo } as their context');
+  const { config, logTo } = context;
   let now = 0;
   const ctx: CoreContext = {
     db,
@@ -37,7 +50,7 @@ export const createSqliteProcedures: CreateSqliteProcedures = (db: Kysely<Databa
     config,
     // The batch's time is the caller's (tests drive a manual clock there).
     clock: { now: () => now },
-    logger: createLogger(config.LOG_LEVEL, 'stderr'),
+    logger: createLogger(config.LOG_LEVEL, logTo),
     outbound: createOutboundClient({ allowPrivateUrls: config.ALLOW_PRIVATE_URLS, timeoutMs: config.OUTBOUND_TIMEOUT_MS, userAgent: 'hellohub' }),
   };
   return {
