@@ -22,7 +22,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
-import type { SqliteReply, SqliteRequest, SqliteThreadOptions } from './sqlite-thread.protocol.js';
+import { isJsonSafe, type SqliteEnvelope, type SqliteReply, type SqliteRequest, type SqliteThreadOptions } from './sqlite-thread.protocol.js';
 import type { Database } from './tables.js';
 
 /** An error raised in the SQLite thread, with its name and code (SQLITE_CONSTRAINT_UNIQUE, …) kept. */
@@ -41,6 +41,7 @@ type Settle = { resolve: (reply: SqliteReply) => void; reject: (error: Error) =>
 class SqliteThread {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Settle>();
+  readonly #outbox: SqliteRequest[] = [];
   #nextId = 1;
   #exited: Error | undefined;
 
@@ -50,7 +51,7 @@ class SqliteThread {
         // itself: Node 20 does not apply `--import` hooks to a worker's entry module.
         new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./sqlite-thread.worker.ts', import.meta.url).href)}); })`, { eval: true, workerData: options })
       : new Worker(new URL('./sqlite-thread.worker.js', import.meta.url), { workerData: options });
-    this.#worker.on('message', (reply: SqliteReply) => this.#settle(reply));
+    this.#worker.on('message', (message: SqliteEnvelope<SqliteReply>) => this.#receive(message));
     this.#worker.on('error', (error) => this.#fail(error));
     this.#worker.on('exit', (code) => this.#fail(new Error(`the SQLite thread exited (code ${code})`)));
   }
@@ -67,6 +68,7 @@ class SqliteThread {
     if (this.#exited) return;
     const exited = once(this.#worker, 'exit');
     this.#worker.ref();
+    this.#post();
     this.#worker.postMessage({ id: 0, kind: 'close' } satisfies SqliteRequest);
     await exited;
   }
@@ -85,8 +87,22 @@ class SqliteThread {
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage(request(id));
+      this.#outbox.push(request(id));
+      // After the promise jobs of this moment ran: requests made together (sends a worker
+      // started at once, say) leave in one message.
+      if (this.#outbox.length === 1) process.nextTick(() => this.#post());
     });
+  }
+
+  #post(): void {
+    const requests = this.#outbox.splice(0);
+    const message: SqliteEnvelope<SqliteRequest> | undefined = requests.length > 1 ? { batch: requests } : requests[0];
+    if (message) this.#worker.postMessage(message);
+  }
+
+  #receive(message: SqliteEnvelope<SqliteReply>): void {
+    if ('batch' in message) for (const reply of message.batch) this.#settle(reply);
+    else this.#settle(message);
   }
 
   #settle(reply: SqliteReply): void {
@@ -103,24 +119,61 @@ class SqliteThread {
   }
 }
 
-function isJsonSafe(value: unknown): boolean {
-  return value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
-}
-
 function threadError(error: { name: string; message: string; code?: string }): SqliteThreadError {
   return new SqliteThreadError(error.name, error.message, error.code);
 }
 
+/**
+ * Who may post statements now. Statements outside a transaction are posted as they come,
+ * without waiting for the answers to those before them: the thread runs them in order. Only a
+ * transaction needs the connection alone, from its begin to its end; statements and calls of
+ * anyone else wait meanwhile, so nothing slips into it.
+ */
+class TransactionGate {
+  #open: Promise<void> | undefined;
+  #close: (() => void) | undefined;
+
+  /**
+   * Settles when the open transaction ends; undefined when none is open. Callers loop on it
+   * and act in the same turn as they find it undefined: one more await in between, and a
+   * transaction could open before they post.
+   */
+  get open(): Promise<void> | undefined {
+    return this.#open;
+  }
+
+  /** Waits for the open transaction to end, then opens one. */
+  async enter(): Promise<void> {
+    while (this.#open) await this.#open;
+    this.#open = new Promise((resolve) => (this.#close = resolve));
+  }
+
+  leave(): void {
+    const close = this.#close;
+    this.#open = undefined;
+    this.#close = undefined;
+    close?.();
+  }
+}
+
+/** A handle Kysely acquires for one query or one transaction; all share the thread. */
 class ThreadConnection implements DatabaseConnection {
-  constructor(private readonly thread: SqliteThread) {}
+  /** True from this handle's BEGIN to its COMMIT or ROLLBACK. */
+  inTransaction = false;
+
+  constructor(
+    private readonly thread: SqliteThread,
+    private readonly gate: TransactionGate,
+  ) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.inTransaction) while (this.gate.open) await this.gate.open;
     const reply = await this.thread.query(compiledQuery.sql, compiledQuery.parameters);
     if ('error' in reply) throw threadError(reply.error);
     if (!('rows' in reply)) throw new Error('the SQLite thread answered a query with no result');
     const { rows, changes, lastInsertRowid } = reply;
     return {
-      rows: rows as R[],
+      rows: (typeof rows === 'string' ? JSON.parse(rows) : rows) as R[],
       ...(changes === undefined ? {} : { numAffectedRows: BigInt(changes) }),
       ...(lastInsertRowid === undefined ? {} : { insertId: BigInt(lastInsertRowid) }),
     };
@@ -132,38 +185,31 @@ class ThreadConnection implements DatabaseConnection {
   }
 }
 
-/** SQLite has one connection: callers take turns, a transaction holding it from begin to end. */
+/** SQLite has one connection, in the thread: statements share it, a transaction holds it from begin to end. */
 class ThreadedSqliteDriver implements Driver {
   #thread: SqliteThread | undefined;
-  #connection: ThreadConnection | undefined;
-  #held: Promise<void> | undefined;
-  #release: (() => void) | undefined;
+  readonly #gate = new TransactionGate();
 
   constructor(private readonly options: SqliteThreadOptions) {}
 
   get open(): boolean {
-    return this.#connection !== undefined;
+    return this.#thread !== undefined;
   }
 
   async init(): Promise<void> {
     const thread = new SqliteThread(this.options);
-    this.#thread = thread;
     await thread.ready();
-    this.#connection = new ThreadConnection(thread);
+    this.#thread = thread;
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    while (this.#held) await this.#held;
-    this.#held = new Promise((resolve) => (this.#release = resolve));
-    if (!this.#connection) throw new Error('the SQLite store is not open');
-    return this.#connection;
+    if (!this.#thread) throw new Error('the SQLite store is not open');
+    return new ThreadConnection(this.#thread, this.#gate);
   }
 
-  async releaseConnection(): Promise<void> {
-    const release = this.#release;
-    this.#held = undefined;
-    this.#release = undefined;
-    release?.();
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    // A transaction whose end never reached the thread (Kysely gave the handle back) frees the gate.
+    if (connection instanceof ThreadConnection && connection.inTransaction) this.#end(connection);
   }
 
   /**
@@ -173,15 +219,29 @@ class ThreadedSqliteDriver implements Driver {
    * what the busy timeout can do something about.
    */
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    if (!(connection instanceof ThreadConnection)) throw new Error('not a connection of this driver');
+    await this.#gate.enter();
+    connection.inTransaction = true;
+    try {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    } catch (error) {
+      this.#end(connection);
+      throw error;
+    }
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('commit'));
+    // Only once it succeeded: a failed COMMIT leaves the transaction open, and Kysely rolls it back next.
+    if (connection instanceof ThreadConnection) this.#end(connection);
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } finally {
+      if (connection instanceof ThreadConnection) this.#end(connection);
+    }
   }
 
   async destroy(): Promise<void> {
@@ -189,24 +249,23 @@ class ThreadedSqliteDriver implements Driver {
   }
 
   /**
-   * Runs a procedure in the thread. The connection is held only while the call is posted: no
-   * transaction of this thread is open then, and the thread takes messages in order, so what
-   * is posted next waits there for the procedure to end. Calls thus queue up in the thread,
-   * which goes from one to the next without waiting for this thread to answer the last.
+   * Runs a procedure in the thread, posted like any statement outside a transaction: calls
+   * queue up in the thread, which goes from one to the next without waiting for this thread
+   * to hear of the last.
    */
   async call(procedure: string, payload: unknown): Promise<unknown> {
-    let pending: Promise<SqliteReply>;
-    await this.acquireConnection();
-    try {
-      if (!this.#thread) throw new Error('the SQLite store is not open');
-      pending = this.#thread.call(procedure, payload);
-    } finally {
-      await this.releaseConnection();
-    }
-    const reply = await pending;
+    while (this.#gate.open) await this.#gate.open;
+    if (!this.#thread) throw new Error('the SQLite store is not open');
+    const reply = await this.#thread.call(procedure, payload);
     if ('error' in reply) throw threadError(reply.error);
     if (!('result' in reply)) throw new Error('the SQLite thread answered a call with no result');
     return reply.result;
+  }
+
+  #end(connection: ThreadConnection): void {
+    if (!connection.inTransaction) return;
+    connection.inTransaction = false;
+    this.#gate.leave();
   }
 }
 

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
-import type { CreateSqliteProcedures, SqliteErrorData, SqliteProcedure, SqliteReply, SqliteRequest, SqliteThreadOptions } from './sqlite-thread.protocol.js';
+import { isJsonSafe } from './sqlite-thread.protocol.js';
+import type { CreateSqliteProcedures, SqliteEnvelope, SqliteErrorData, SqliteProcedure, SqliteReply, SqliteRequest, SqliteThreadOptions } from './sqlite-thread.protocol.js';
 import type { Database } from './tables.js';
 
 const port = parentPort;
@@ -48,6 +49,12 @@ function prepare(source: string): SqliteDatabase.Statement {
   return statement;
 }
 
+function isJsonSafeRow(row: unknown): boolean {
+  if (typeof row !== 'object' || row === null) return false;
+  for (const value of Object.values(row)) if (!isJsonSafe(value)) return false;
+  return true;
+}
+
 /** Structured cloning turns a Buffer into a plain Uint8Array, which better-sqlite3 does not bind. */
 function bindable(value: unknown): unknown {
   return value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value;
@@ -62,7 +69,10 @@ function describe(error: unknown): SqliteErrorData {
 function query(request: Extract<SqliteRequest, { kind: 'query' }>): SqliteReply {
   const statement = prepare(request.sql);
   const parameters = typeof request.parameters === 'string' ? (JSON.parse(request.parameters) as unknown[]) : request.parameters.map(bindable);
-  if (statement.reader) return { id: request.id, rows: statement.all(parameters) as unknown[] };
+  if (statement.reader) {
+    const rows = statement.all(parameters) as unknown[];
+    return { id: request.id, rows: rows.every(isJsonSafeRow) ? JSON.stringify(rows) : rows };
+  }
   const { changes, lastInsertRowid } = statement.run(parameters);
   return { id: request.id, rows: [], changes, lastInsertRowid: Number(lastInsertRowid) };
 }
@@ -109,31 +119,53 @@ async function call(request: Extract<SqliteRequest, { kind: 'call' }>): Promise<
 
 /**
  * One request at a time, in the order sent: a procedure awaits, and no statement of the main
- * thread may slip into its transaction meanwhile.
+ * thread may slip into its transaction meanwhile. Replies wait to leave together until the
+ * queue is empty or a procedure is about to run.
  */
 const queue: SqliteRequest[] = [];
 let busy = false;
+let oldestReplyAt = 0;
+const MAX_REPLY_WAIT_MS = 0.5;
+
+function send(replies: SqliteReply[]): void {
+  const message: SqliteEnvelope<SqliteReply> | undefined = replies.length > 1 ? { batch: replies } : replies[0];
+  if (message) port?.postMessage(message);
+}
 
 async function drain(): Promise<void> {
   busy = true;
+  const replies: SqliteReply[] = [];
   for (let request = queue.shift(); request; request = queue.shift()) {
     if (request.kind === 'close') {
+      send(replies);
       sqlite.close();
       port?.close();
       return;
     }
-    let reply: SqliteReply;
-    try {
-      reply = request.kind === 'query' ? query(request) : await call(request);
-    } catch (error) {
-      reply = { id: request.id, error: describe(error) };
+    if (request.kind === 'query') {
+      try {
+        replies.push(query(request));
+      } catch (error) {
+        replies.push({ id: request.id, error: describe(error) });
+      }
+      // A long statement (a commit's fsync) does not hold back the answers before it for long.
+      if (replies.length === 1) oldestReplyAt = performance.now();
+      else if (performance.now() - oldestReplyAt > MAX_REPLY_WAIT_MS) send(replies.splice(0));
+      continue;
     }
-    port?.postMessage(reply);
+    send(replies.splice(0));
+    try {
+      replies.push(await call(request));
+    } catch (error) {
+      replies.push({ id: request.id, error: describe(error) });
+    }
   }
+  send(replies);
   busy = false;
 }
 
-port.on('message', (request: SqliteRequest) => {
-  queue.push(request);
+port.on('message', (message: SqliteEnvelope<SqliteRequest>) => {
+  if ('batch' in message) queue.push(...message.batch);
+  else queue.push(message);
   if (!busy) void drain();
 });

@@ -1,7 +1,8 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type { Database, MessagesTable, MessageState, Technology } from '../../store/tables.js';
 import { withKeyBounds, type KeyBounds } from '../shared/pagination.js';
-import type { TenantDb } from '../shared/tenant.js';
+import { preparedQuery } from '../../store/prepared-query.js';
+import { TenantDb } from '../shared/tenant.js';
 import type { MessageRow } from './messages.model.js';
 
 export function insertMessage(tenant: TenantDb, row: Omit<Insertable<MessagesTable>, 'business_id'>): Promise<MessageRow> {
@@ -27,9 +28,13 @@ export function insertInboundMessage(tenant: TenantDb, row: Omit<Insertable<Mess
     .executeTakeFirst();
 }
 
-export function findMessage(tenant: TenantDb, id: number): Promise<MessageRow | undefined> {
-  return tenant.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+const messageById = preparedQuery((db, p: { businessId: number; id: number }) => new TenantDb(db, p.businessId).selectFrom('messages').selectAll().where('id', '=', p.id));
+
+export async function findMessage(tenant: TenantDb, id: number): Promise<MessageRow | undefined> {
+  const [row] = await messageById(tenant.db, { businessId: tenant.businessId, id });
+  return row;
 }
+
 
 export function findOutboundByProviderId(tenant: TenantDb, channelId: number, providerId: string): Promise<MessageRow | undefined> {
   return tenant
@@ -128,6 +133,21 @@ export async function lastSenderAddress(tenant: TenantDb, profileId: number, tec
  * (a receipt and the send job, two receipts) cannot move a state backwards. Answers the new
  * row, or undefined when the guard held nothing.
  */
+const routeStatement = preparedQuery((db, p: { businessId: number; id: number; providerId: string; now: number }) =>
+  new TenantDb(db, p.businessId)
+    .updateTable('messages')
+    .set({ provider_id: p.providerId, state: 'routed', routed_at: p.now, updated_at: p.now })
+    .where('id', '=', p.id)
+    .where('state', '=', 'pending')
+    .returningAll(),
+);
+
+/** pending → routed with the provider's id, in one statement (the hot path of sending); undefined when the message was not pending. */
+export async function routeMessage(tenant: TenantDb, id: number, providerId: string, now: number): Promise<MessageRow | undefined> {
+  const [row] = await routeStatement(tenant.db, { businessId: tenant.businessId, id, providerId, now });
+  return row;
+}
+
 export async function changeMessageState(tenant: TenantDb, id: number, from: readonly MessageState[], changes: Updateable<MessagesTable>): Promise<MessageRow | undefined> {
   return tenant.updateTable('messages').set(changes).where('id', '=', id).where('state', 'in', from).returningAll().executeTakeFirst();
 }

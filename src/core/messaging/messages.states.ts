@@ -8,7 +8,7 @@ import { epochSeconds } from '../shared/clock.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import { emitStateChanged } from './messages.events.js';
 import type { MessageRow, MessageState } from './messages.model.js';
-import { changeMessageState, findMessage } from './messages.repository.js';
+import { changeMessageState, findMessage, routeMessage } from './messages.repository.js';
 
 const MAX_REASON = 1000;
 
@@ -20,7 +20,7 @@ const MAX_REASON = 1000;
 export async function markAccepted(ctx: TenantContext, messageId: number, providerId: string, deliveredAtOnce: boolean): Promise<void> {
   const now = epochSeconds(ctx.clock);
   await inTransaction(ctx, async (trx) => {
-    const routed = await changeMessageState(trx.tenant, messageId, ['pending'], { provider_id: providerId, state: 'routed', routed_at: now, updated_at: now });
+    const routed = await routeMessage(trx.tenant, messageId, providerId, now);
     if (!routed) {
       // A receipt that named our id (WhatsApp) moved it first: keep its state, add the id.
       await trx.tenant.updateTable('messages').set({ provider_id: providerId }).where('id', '=', messageId).where('provider_id', 'is', null).execute();
