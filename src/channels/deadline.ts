@@ -1,14 +1,45 @@
 /**
- * Runs `work` with a signal that aborts after `ms`. Unlike AbortSignal.timeout, the timer holds
- * the process open: a send waiting only on its deadline must still end, not vanish with the
- * event loop. The timer is cleared as soon as the work settles.
+ * Deadlines due within one window share a signal: a send is aborted between `ms` and
+ * `ms + WINDOW_MS` after it began. An AbortController, its timer and the DOMException of its
+ * abort cost a fast channel more than the bookkeeping of its send (thousands a second).
+ */
+const WINDOW_MS = 250;
+
+interface Window {
+  readonly controller: AbortController;
+  readonly timer: NodeJS.Timeout;
+  users: number;
+}
+
+/** Open windows by the time they are due (epoch ms, a multiple of WINDOW_MS). */
+const windows = new Map<number, Window>();
+
+/**
+ * Runs `work` with a signal that aborts once `ms` have passed (at most WINDOW_MS later).
+ * Unlike AbortSignal.timeout, the timer holds the process open: a send waiting only on its
+ * deadline must still end, not vanish with the event loop. A window's timer is cleared as
+ * soon as no work waits on it.
  */
 export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`deadline of ${ms} ms passed`)), ms);
+  const due = Math.ceil((Date.now() + ms) / WINDOW_MS) * WINDOW_MS;
+  let window = windows.get(due);
+  if (!window) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      windows.delete(due);
+      controller.abort(new Error(`deadline of ${ms} ms passed`));
+    }, due - Date.now());
+    window = { controller, timer, users: 0 };
+    windows.set(due, window);
+  }
+  window.users += 1;
   try {
-    return await work(controller.signal);
+    return await work(window.controller.signal);
   } finally {
-    clearTimeout(timer);
+    window.users -= 1;
+    if (window.users === 0 && !window.controller.signal.aborted) {
+      clearTimeout(window.timer);
+      windows.delete(due);
+    }
   }
 }

@@ -30,9 +30,15 @@ export interface Job extends JobInfo {
   /**
    * Set when a worker runs the job: one object for all the jobs of one claim, which start
    * within moments of each other. Handlers may key a WeakMap on it to share lookups between
-   * those jobs (a channel's row for a batch of sends) without caching across batches.
+   * those jobs (a channel's row for a batch of sends, the messages of those sends) without
+   * caching across batches.
    */
-  readonly batch?: object;
+  readonly batch?: JobBatch;
+}
+
+/** The jobs of one claim, as claimed. */
+export interface JobBatch {
+  readonly jobs: ReadonlyArray<{ readonly kind: string; readonly businessId: number | null; readonly payload: string }>;
 }
 
 /** Commits `write` with the job's completion when a worker runs it, or now, in a transaction of its own. */

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import type { CoreContext } from '../core/context.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import { PermanentJobError, type Job, type JobFinish, type JobHandlers, type JobInfo } from './job-handler.js';
+import { PermanentJobError, type Job, type JobBatch, type JobFinish, type JobHandlers, type JobInfo } from './job-handler.js';
 import { CompletionBatch } from './completions.js';
 import { onJobEnqueued } from './job-queue.js';
 import { claimJobs, extendLease, markJobDead, releaseJobs, rescheduleJob, type JobRow, type Lease } from './jobs.repository.js';
@@ -67,7 +67,7 @@ const MAX_COMPLETION_BATCH = 500;
 interface ReadyJob {
   readonly row: JobRow;
   readonly claimedAt: number;
-  readonly batch: object;
+  readonly batch: JobBatch;
 }
 
 /**
@@ -165,7 +165,7 @@ export class Worker {
           this.#moreDue = false;
           const jobs = await claimJobs(this.ctx.db, this.ctx.caps, { workerId, leaseMs, now, limit: room });
           failures = 0;
-          const batch = {};
+          const batch: JobBatch = { jobs: jobs.map((row) => ({ kind: row.kind, businessId: row.business_id, payload: row.payload })) };
           for (const row of jobs) this.#ready.push({ row, claimedAt: now, batch });
           this.#startReady();
           if (jobs.length === room) {

@@ -17,16 +17,16 @@ import { InvalidSettingsError } from '../../channels/providers.js';
 import { DEV_INBOX_ID_PREFIX } from '../../channels/dev-inbox.provider.js';
 import type { OutboundMessage } from '../../channels/provider.js';
 import { enqueue } from '../../jobs/job-queue.js';
-import { finishJob, PermanentJobError, type Job, type JobHandlers } from '../../jobs/job-handler.js';
+import { finishJob, PermanentJobError, type Job, type JobBatch, type JobHandlers } from '../../jobs/job-handler.js';
 import type { Database } from '../../store/tables.js';
 import type { CoreContext } from '../context.js';
-import { forBusiness, type TenantContext } from '../shared/tenant.js';
+import { forBusiness, TenantDb, type TenantContext } from '../shared/tenant.js';
 import { providerOf, type ChannelRow } from './channels.model.js';
 import { findChannel } from './channels.repository.js';
 import { SEND_MESSAGE_JOB, sendJobPayload, type SendJobPayload } from './messages.job-payload.js';
 import { parseContent, type MessageRow } from './messages.model.js';
 import { channelProviders, type ChannelProviders } from './messages.providers.js';
-import { findMessage } from './messages.repository.js';
+import { findMessage, findMessages } from './messages.repository.js';
 import { markAccepted, markFailed } from './messages.states.js';
 import { takeSendSlot } from './rate-limit.js';
 
@@ -63,7 +63,7 @@ export function outboundOf(ctx: CoreContext, message: MessageRow, channel: Chann
 }
 
 /** Channel rows read for the jobs of one claim (job.batch): a batch of sends reads its channel once. */
-const channelsByBatch = new WeakMap<object, Map<string, Promise<ChannelRow | undefined>>>();
+const channelsByBatch = new WeakMap<JobBatch, Map<string, Promise<ChannelRow | undefined>>>();
 
 /**
  * The message's channel, read once for all the jobs claimed with this one. The row can be as
@@ -86,10 +86,47 @@ function channelOf(tenant: TenantContext, job: Job, channelId: number): Promise<
   return channel;
 }
 
+/** Messages of the sends of one claim (job.batch), read together at the first send's start. */
+const messagesByBatch = new WeakMap<JobBatch, Promise<Map<string, MessageRow>>>();
+
+/**
+ * The message a send is for. The sends of one claim read their messages in one statement,
+ * when the first of them starts; a row can thus be as old as that moment (as the channel's
+ * is), and the state it shows is checked again when the outcome is written (`pending` only).
+ */
+async function messageOf(tenant: TenantContext, job: Job, id: number): Promise<MessageRow | undefined> {
+  if (!job.batch) return findMessage(tenant.tenant, id);
+  let messages = messagesByBatch.get(job.batch);
+  if (!messages) {
+    messages = readBatchMessages(tenant, job.batch);
+    messagesByBatch.set(job.batch, messages);
+  }
+  return (await messages).get(`${tenant.businessId}:${id}`) ?? findMessage(tenant.tenant, id);
+}
+
+async function readBatchMessages(ctx: CoreContext, batch: JobBatch): Promise<Map<string, MessageRow>> {
+  const byBusiness = new Map<number, number[]>();
+  for (const entry of batch.jobs) {
+    if (entry.kind !== SEND_MESSAGE_JOB || entry.businessId === null) continue;
+    let payload: SendJobPayload;
+    try {
+      payload = sendJobPayload(JSON.parse(entry.payload));
+    } catch {
+      continue; // Its own run reports it.
+    }
+    byBusiness.set(entry.businessId, [...(byBusiness.get(entry.businessId) ?? []), payload.message]);
+  }
+  const found = new Map<string, MessageRow>();
+  for (const [businessId, ids] of byBusiness) {
+    for (const row of await findMessages(new TenantDb(ctx.db, businessId), ids)) found.set(`${businessId}:${row.id}`, row);
+  }
+  return found;
+}
+
 async function sendOnce(ctx: CoreContext, providers: ChannelProviders, job: Job, payload: SendJobPayload): Promise<void> {
   if (job.businessId === null) throw new PermanentJobError('a message send job needs its business');
   const tenant: TenantContext = forBusiness(ctx, job.businessId);
-  const message = await findMessage(tenant.tenant, payload.message);
+  const message = await messageOf(tenant, job, payload.message);
   // Sent (or failed) already: a repeated run records nothing twice.
   if (!message || message.direction !== 'outbound' || message.state !== 'pending') return;
   const channel = message.channel_id === null ? undefined : await channelOf(tenant, job, message.channel_id);

@@ -35,6 +35,12 @@ export async function findMessage(tenant: TenantDb, id: number): Promise<Message
   return row;
 }
 
+/** Messages by id, in one statement; ids not found are left out. */
+export function findMessages(tenant: TenantDb, ids: readonly number[]): Promise<MessageRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tenant.selectFrom('messages').selectAll().where('id', 'in', ids).execute();
+}
+
 
 export function findOutboundByProviderId(tenant: TenantDb, channelId: number, providerId: string): Promise<MessageRow | undefined> {
   return tenant
