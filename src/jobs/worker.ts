@@ -246,7 +246,7 @@ export class Worker {
       }
       const handler = Object.hasOwn(this.handlers, row.kind) ? this.handlers[row.kind] : undefined;
       if (!handler) throw new PermanentJobError(`no handler is registered for job kind "${row.kind}"`);
-      const job: Job = { ...info, payload: parsePayload(row.payload), batch, finish: (write) => void writes.push(write) };
+      const job: Job = { id: info.id, kind: info.kind, businessId: info.businessId, attempt: info.attempt, payload: parsePayload(row.payload), batch, finish: (write) => void writes.push(write) };
       if (!(await this.#leaseHeldSince(lease, claimedAt))) return;
       await this.#holdingLease(lease, () => handler(job));
     } catch (error) {
