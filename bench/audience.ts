@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.js';
-import { PublicIds } from '../src/api/http/public-ids.js';
+import { PublicIds } from '../src/core/shared/public-ids.js';
 import { loadConfig } from '../src/config/config.js';
 import { createBusiness } from '../src/core/business/businesses.service.js';
 import { publicIdAlphabet } from '../src/core/business/installation.service.js';

@@ -16,7 +16,7 @@ import { useSurfaceErrors } from './api/http/error-handling.js';
 import { plainProblem, restStatusOf } from './api/http/statuses.js';
 import { applyMethodOverride } from './api/http/method-override.js';
 import { registerMetricsRoute } from './api/http/metrics.route.js';
-import type { PublicIds } from './api/http/public-ids.js';
+import type { PublicIds } from './core/shared/public-ids.js';
 import type { CoreContext } from './core/context.js';
 import { databaseReachable } from './core/health.js';
 import { redactUrl } from './observability/logger.js';

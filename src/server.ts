@@ -1,10 +1,9 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { registerMetricsRoute } from './api/http/metrics.route.js';
-import { PublicIds } from './api/http/public-ids.js';
 import type { Config } from './config/config.js';
 import { ensureDefaultBusiness } from './core/business/businesses.service.js';
-import { publicIdAlphabet } from './core/business/installation.service.js';
+import { publicIdsOf } from './core/business/installation.service.js';
 import { countJobsByState } from './jobs/jobs.repository.js';
 import { startWorker, type RunningWorker } from './jobs/run-worker.js';
 import { Metrics } from './observability/metrics.js';
@@ -41,12 +40,14 @@ export async function startServer(config: Config, mode: { api: boolean; worker: 
   let app: FastifyInstance | undefined;
   let worker: RunningWorker | undefined;
   try {
+    // Read (or made) here, outside any transaction, for the API and for what the worker writes.
+    const ids = await publicIdsOf(ctx);
     if (mode.api) {
       const bootstrap = await ensureDefaultBusiness(ctx);
       // Shown before listening: a start that fails (port taken) must not swallow the only
       // sight of the first key.
       if (bootstrap) announceFirstKey(config, bootstrap.business.name, bootstrap.key.token);
-      app = await buildApp({ ctx, ids: new PublicIds(await publicIdAlphabet(ctx)), metrics });
+      app = await buildApp({ ctx, ids, metrics });
       await app.listen({ port: config.PORT, host: config.HOST });
     }
     if (mode.worker && config.WORKER_CONCURRENCY > 0) worker = startWorker(ctx, metrics);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { PublicIds } from '../../src/api/http/public-ids.js';
+import { PublicIds } from '../../src/core/shared/public-ids.js';
 import { publicIdAlphabet } from '../../src/core/business/installation.service.js';
 import type { Clock } from '../../src/core/shared/clock.js';
 import { Metrics } from '../../src/observability/metrics.js';

@@ -162,15 +162,19 @@ describe('dev inbox', () => {
     await settled(api, sent.id);
     await inbound(api, { channel: await smsChannel(api), from: PHONE, body: 'hi back' });
     const deliveries = await t.core.db.selectFrom('webhook_deliveries').select(['event', 'payload']).where('business_id', '=', api.businessId).orderBy('id').execute();
-    const events = deliveries.map((d) => {
-      const payload = JSON.parse(d.payload) as { previous_state?: string; message: { state: string; body: string } };
-      return [d.event, payload.previous_state ?? null, payload.message.state, payload.message.body];
-    });
+    const payloads = deliveries.map((d) => JSON.parse(d.payload) as { previous_state?: string; message: { id: string; profile: string; channel: string; state: string; body: string } });
+    const events = payloads.map((payload, index) => [deliveries[index]?.event, payload.previous_state ?? null, payload.message.state, payload.message.body]);
     assert.deepEqual(events, [
       ['message.state_changed', 'pending', 'routed', 'hello'],
       ['message.state_changed', 'routed', 'delivered', 'hello'],
       ['message.received', null, 'received', 'hi back'],
     ]);
+    // The ids a receiver gets are the API's: it can look the message up by them.
+    assert.equal(payloads[0]?.message.id, sent.id);
+    assert.equal(payloads[0]?.message.profile, profile);
+    const received = payloads[2]?.message;
+    assert.equal((await api.get<MessageJson>(`/messages/${received?.id ?? ''}`)).body.body, 'hi back');
+    assert.equal(received?.channel, await smsChannel(api));
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
-import { PublicIds } from '../../src/api/http/public-ids.js';
+import { PublicIds } from '../../src/core/shared/public-ids.js';
 import { publicIdAlphabet } from '../../src/core/business/installation.service.js';
 import type { CoreContext } from '../../src/core/context.js';
 import { approveTemplate, pauseTemplate, rejectTemplate, templateByProviderId } from '../../src/core/messaging/templates.states.js';

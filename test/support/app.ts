@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { PublicIds } from '../../src/api/http/public-ids.js';
+import type { PublicIds } from '../../src/core/shared/public-ids.js';
 import { createBusiness, type Business } from '../../src/core/business/businesses.service.js';
-import { publicIdAlphabet } from '../../src/core/business/installation.service.js';
+import { publicIdsOf } from '../../src/core/business/installation.service.js';
 import type { CoreContext } from '../../src/core/context.js';
 import { countJobsByState } from '../../src/jobs/jobs.repository.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -25,7 +25,7 @@ export async function testApp(
   options: { extend?: (app: FastifyInstance) => void; config?: Partial<Record<ConfigName, string>>; ownDatabase?: boolean } = {},
 ): Promise<TestApp> {
   const core = await testCore({ config: options.config, ownDatabase: options.ownDatabase });
-  const ids = new PublicIds(await publicIdAlphabet(core));
+  const ids = await publicIdsOf(core);
   const metrics = new Metrics(() => countJobsByState(core.db));
   const app = await buildApp({ ctx: core, ids, metrics });
   options.extend?.(app);

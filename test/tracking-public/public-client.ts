@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { PublicIds } from '../../src/api/http/public-ids.js';
+import { PublicIds } from '../../src/core/shared/public-ids.js';
 import type { ConfigName } from '../../src/config/config.schema.js';
 import { publicIdAlphabet } from '../../src/core/business/installation.service.js';
 import { forBusiness } from '../../src/core/shared/tenant.js';

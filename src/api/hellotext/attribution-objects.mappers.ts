@@ -2,7 +2,7 @@ import type { App } from '../../core/commerce/apps.service.js';
 import type { Coupon } from '../../core/commerce/coupons.service.js';
 import type { Form } from '../../core/commerce/forms.service.js';
 import type { Action } from '../../core/tracking/actions.service.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import type { ActionObject, AppObject, CouponObject, FormObject } from './attribution-objects.schema.js';
 
 /** One function per wire object: rows never reach a client unmapped. */

@@ -4,7 +4,7 @@ import type { List } from '../../core/audience/lists.service.js';
 import type { Profile, ProfileProperty } from '../../core/audience/profile.model.js';
 import type { Property } from '../../core/audience/property.model.js';
 import { renderPropertyValue } from '../../core/audience/property-values.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import type { ActivityObject, ListObject, ProfileObject, PropertyObject, SuppressionObject } from './audience.schema.js';
 
 /** One function per wire object: rows never reach a client unmapped. */

@@ -5,7 +5,7 @@ import { getBusiness, type Business } from '../../core/business/businesses.servi
 import { tenantOf } from '../http/authentication.js';
 import { PaginationQuery, pageRequest } from '../http/pagination.js';
 import type { SurfaceDeps } from '../http/surface.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import { pageByKey } from '../../core/shared/pagination.js';
 import { SURFACES } from '../../core/business/surfaces.js';
 

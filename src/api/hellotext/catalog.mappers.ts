@@ -5,7 +5,7 @@ import { amountNumber, formatAmount } from '../../core/commerce/money.js';
 import type { Order, OrderItem } from '../../core/commerce/orders.service.js';
 import type { Product, Variant } from '../../core/commerce/products.service.js';
 import type { Refund, Refundable } from '../../core/commerce/refunds.service.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import type {
   CartItemObject,
   CartObject,

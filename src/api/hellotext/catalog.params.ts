@@ -6,7 +6,7 @@ import type { ProductInput, ProductRef, VariantInput } from '../../core/commerce
 import type { RefundInput } from '../../core/commerce/refunds.service.js';
 import { DomainError, invalid, notFound } from '../../core/shared/errors.js';
 import type { SessionRef } from '../../core/tracking/sessions.service.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import { arrayField, bodyOf, isRecord, recordField, textField, type Body } from './body-fields.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Channel } from '../../core/messaging/channels.model.js';
 import { isRecord } from './body-fields.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import type { ChannelObject } from './channels.schema.js';
 
 /** Providers whose peers call back over HTTP. */

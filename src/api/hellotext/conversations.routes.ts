@@ -5,7 +5,7 @@ import { conversationMessages, excerpt, listConversations, type Conversation } f
 import { pageByKey } from '../../core/shared/pagination.js';
 import { tenantContext } from '../http/authentication.js';
 import { PaginationQuery, pageRequest } from '../http/pagination.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import type { SurfaceDeps } from '../http/surface.js';
 import { messageObject } from './messages.mappers.js';
 import { MessageObject, MessageState, MessageTechnology } from './messages.schema.js';

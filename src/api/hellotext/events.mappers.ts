@@ -2,7 +2,7 @@ import { amountNumber, formatAmount } from '../../core/commerce/money.js';
 import type { TrackedEvent } from '../../core/tracking/events.service.js';
 import type { Session } from '../../core/tracking/sessions.service.js';
 import type { TrackableSummary } from '../../core/tracking/trackables.repository.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import type { EventObject, SessionObject } from './events.schema.js';
 
 function trackableObject(summary: TrackableSummary, ids: PublicIds): NonNullable<EventObject['trackable']> {

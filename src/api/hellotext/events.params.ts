@@ -3,7 +3,7 @@ import type { EventChanges, TrackInput } from '../../core/tracking/events.servic
 import type { SessionRef } from '../../core/tracking/sessions.service.js';
 import { TRACKABLE_TITLES, type TrackableSpec } from '../../core/tracking/track-input.js';
 import { invalid, missing, notFound } from '../../core/shared/errors.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import { recordField, textField, type Body } from './body-fields.js';
 import { cartItems, newApp, newCart, newCoupon, newForm, newOrder, newProduct, newRefund, newVariant, productByRef } from '../../core/tracking/trackable-specs.js';
 import { appInputFrom, couponInputFrom, formInputFrom } from './attribution-objects.params.js';

@@ -1,6 +1,6 @@
 import type { DevInboxEntry } from '../../core/messaging/dev-inbox.service.js';
 import type { Message } from '../../core/messaging/messages.model.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import type { DevInboxEntryObject, MessageObject } from './messages.schema.js';
 
 export function messageObject(message: Message, ids: PublicIds): MessageObject {

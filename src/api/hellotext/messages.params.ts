@@ -1,6 +1,6 @@
 import type { SendMessageInput } from '../../core/messaging/messages.send.js';
 import { invalid, missing } from '../../core/shared/errors.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import { arrayField, bodyOf, booleanParameter, isRecord, recordField, textField, type Body } from './body-fields.js';
 
 /** A hash of strings (`shortlinks`, `headers`): every value must be text. */

@@ -1,7 +1,7 @@
 import { DomainError, invalid } from '../../core/shared/errors.js';
 import type { ContactKind, ContactWrite, PropertyWrite } from '../../core/audience/profile-changes.js';
 import type { CreateProfileInput, ProfileInput } from '../../core/audience/profiles.service.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import { booleanParameter, isRecord, textField as text, type Body } from './body-fields.js';
 
 /**

@@ -1,6 +1,6 @@
 import { renderAddress } from '../../core/audience/property-values.address.js';
 import type { Template, TemplateButton, TemplateHeader } from '../../core/messaging/templates.service.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import type { TemplateButtonObject, TemplateHeaderObject, TemplateObject } from './templates.schema.js';
 
 /** One function per wire object: rows never reach a client unmapped. */

@@ -1,5 +1,5 @@
 import type { Webhook, WebhookDelivery, WebhookWithSecret } from '../../core/webhooks/webhooks.service.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import type { WebhookDeliveryObject, WebhookObject, WebhookWithSecretObject } from './webhooks.schema.js';
 
 export const webhookObject = (webhook: Webhook, ids: PublicIds): WebhookObject => ({

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from '../../core/shared/pagination.js';
 import { invalid } from '../../core/shared/errors.js';
-import type { IdKind, PublicIds } from './public-ids.js';
+import type { IdKind, PublicIds } from '../../core/shared/public-ids.js';
 
 /** Query parameters of every paginated `/v1` collection. */
 export const PaginationQuery = Type.Object({

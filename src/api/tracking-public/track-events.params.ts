@@ -5,7 +5,7 @@ import { checkedToken } from '../../core/tracking/sessions.service.js';
 import type { TrackableType } from '../../store/tables.js';
 import { isRecord, recordField, textField, type Body } from '../hellotext/body-fields.js';
 import { TRACKABLE_TYPES, trackInputFrom } from '../hellotext/events.params.js';
-import type { PublicIds } from '../http/public-ids.js';
+import type { PublicIds } from '../../core/shared/public-ids.js';
 import { sessionToken, utmParams } from './public.params.js';
 
 /**

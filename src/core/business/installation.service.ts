@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { CoreContext } from '../context.js';
+import { PublicIds } from '../shared/public-ids.js';
 
 const BASE_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -29,4 +30,21 @@ function shuffled(text: string): string {
  */
 export function publicIdAlphabet(ctx: CoreContext): Promise<string> {
   return installSetting(ctx, 'public_id_alphabet', () => shuffled(BASE_ALPHABET));
+}
+
+// By the store's capabilities object, which a database and its transactions share.
+const codecs = new WeakMap<CoreContext['caps'], Promise<PublicIds>>();
+
+/**
+ * This installation's public-id codec, read once per store: what the core writes for others
+ * to read later (webhook payloads) names objects as the API does.
+ */
+export function publicIdsOf(ctx: CoreContext): Promise<PublicIds> {
+  let codec = codecs.get(ctx.caps);
+  if (!codec) {
+    codec = publicIdAlphabet(ctx).then((alphabet) => new PublicIds(alphabet));
+    codec.catch(() => codecs.delete(ctx.caps));
+    codecs.set(ctx.caps, codec);
+  }
+  return codec;
 }

@@ -217,10 +217,10 @@ function webhooksOf(trx: TenantContext): Promise<WebhookRow[]> {
  * change they report does. `payload` builds the event's data as receivers will read it, only
  * when someone subscribed.
  */
-export async function emitWebhookEvent(trx: TenantContext, event: WebhookEvent, payload: () => object): Promise<void> {
+export async function emitWebhookEvent(trx: TenantContext, event: WebhookEvent, payload: () => object | Promise<object>): Promise<void> {
   const subscribers = (await webhooksOf(trx)).filter((row) => parseEvents(row.events).includes(event));
   if (subscribers.length === 0) return;
-  const data = JSON.stringify(payload());
+  const data = JSON.stringify(await payload());
   const now = epochSeconds(trx.clock);
   const maxAttempts = trx.config.JOB_MAX_ATTEMPTS;
   for (const webhook of subscribers) {

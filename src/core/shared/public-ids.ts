@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Sqids from 'sqids';
-import { notFound } from '../../core/shared/errors.js';
+import { notFound } from './errors.js';
 
 const LENGTH = 8;
 
