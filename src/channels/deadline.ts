@@ -1,3 +1,6 @@
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+
 /**
  * Deadlines due within one window share a signal: a send is aborted between `ms` and
  * `ms + WINDOW_MS` after it began. An AbortController, its timer and the DOMException of its
@@ -11,7 +14,7 @@ interface Window {
   users: number;
 }
 
-/** Open windows by the time they are due (epoch ms, a multiple of WINDOW_MS). */
+/** Open windows by the time they are due (monotonic ms, a multiple of WINDOW_MS): a step of the wall clock moves no deadline. */
 const windows = new Map<number, Window>();
 
 /**
@@ -21,14 +24,16 @@ const windows = new Map<number, Window>();
  * soon as no work waits on it.
  */
 export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const due = Math.ceil((Date.now() + ms) / WINDOW_MS) * WINDOW_MS;
+  const due = Math.ceil((performance.now() + ms) / WINDOW_MS) * WINDOW_MS;
   let window = windows.get(due);
   if (!window) {
     const controller = new AbortController();
+    // Every send of the window listens (nodemailer and the SMPP link each add a listener).
+    setMaxListeners(0, controller.signal);
     const timer = setTimeout(() => {
       windows.delete(due);
-      controller.abort(new Error(`deadline of ${ms} ms passed`));
-    }, due - Date.now());
+      controller.abort(new Error('the deadline passed'));
+    }, due - performance.now());
     window = { controller, timer, users: 0 };
     windows.set(due, window);
   }

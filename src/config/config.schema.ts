@@ -122,7 +122,7 @@ export const configSchema = {
     boolean,
   ),
   OUTBOUND_TIMEOUT_MS: variable('Time limit of one outbound HTTP fetch.', '10000', integer(100, 600_000)),
-  WORKER_CONCURRENCY: variable('Jobs one process runs at the same time (0 disables the in-process worker of serve).', '4', integer(0, 256)),
+  WORKER_CONCURRENCY: variable('Jobs one process runs at the same time (0 disables the in-process worker of serve). Sends mostly wait on the network, so more than cores.', '16', integer(0, 256)),
   WORKER_POLL_MS: variable('How often an idle worker looks for due jobs.', '500', integer(10, 60_000)),
   JOB_LEASE_SECONDS: variable('How long a claimed job stays reserved before another worker may take it over.', '60', integer(1, 86_400)),
   JOB_MAX_ATTEMPTS: variable('Attempts before a failing job is marked dead.', '8', integer(1, 100)),

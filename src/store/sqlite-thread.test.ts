@@ -62,3 +62,9 @@ test('statements issued together are answered together, each with its own rows; 
   );
   assert.equal(await count(), before + 40 + 20);
 });
+
+test('a value that cannot cross threads fails its own statement only, not those sent with it', { skip }, async () => {
+  const [broken, fine] = await Promise.allSettled([sql`select ${Symbol('not data')} as x`.execute(store.db), sql<{ n: number }>`select 1 as n`.execute(store.db)]);
+  assert.equal(broken.status, 'rejected');
+  assert.deepEqual(fine.status === 'fulfilled' ? fine.value.rows : fine.reason, [{ n: 1 }]);
+});

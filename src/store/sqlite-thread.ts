@@ -97,7 +97,27 @@ class SqliteThread {
   #post(): void {
     const requests = this.#outbox.splice(0);
     const message: SqliteEnvelope<SqliteRequest> | undefined = requests.length > 1 ? { batch: requests } : requests[0];
-    if (message) this.#worker.postMessage(message);
+    if (!message) return;
+    try {
+      this.#worker.postMessage(message);
+    } catch {
+      // A value that cannot cross threads (a function passed by mistake) fails its own
+      // request only: the others go one by one.
+      for (const request of requests) {
+        try {
+          this.#worker.postMessage(request);
+        } catch (error) {
+          this.#reject(request.id, error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+    }
+  }
+
+  #reject(id: number, error: Error): void {
+    const waiting = this.#pending.get(id);
+    this.#pending.delete(id);
+    if (this.#pending.size === 0) this.#worker.unref();
+    waiting?.reject(error);
   }
 
   #receive(message: SqliteEnvelope<SqliteReply>): void {

@@ -66,6 +66,19 @@ function describe(error: unknown): SqliteErrorData {
   return { name: error.name, message: error.message, ...(code === undefined ? {} : { code }) };
 }
 
+/**
+ * A statement that only reads: it returns rows and writes nothing (SQLite counts BEGIN and
+ * COMMIT as read-only, but they return no rows). False when it cannot even be prepared.
+ */
+function isRead(source: string): boolean {
+  try {
+    const statement = prepare(source);
+    return statement.reader && statement.readonly;
+  } catch {
+    return false;
+  }
+}
+
 function query(request: Extract<SqliteRequest, { kind: 'query' }>): SqliteReply {
   const statement = prepare(request.sql);
   const parameters = typeof request.parameters === 'string' ? (JSON.parse(request.parameters) as unknown[]) : request.parameters.map(bindable);
@@ -143,14 +156,15 @@ async function drain(): Promise<void> {
       return;
     }
     if (request.kind === 'query') {
+      // Answers already made leave before a write (a commit's fsync, a BEGIN waiting for
+      // another process's lock) and once they have waited a while.
+      if (replies.length > 0 && (!isRead(request.sql) || performance.now() - oldestReplyAt > MAX_REPLY_WAIT_MS)) send(replies.splice(0));
       try {
         replies.push(query(request));
       } catch (error) {
         replies.push({ id: request.id, error: describe(error) });
       }
-      // A long statement (a commit's fsync) does not hold back the answers before it for long.
       if (replies.length === 1) oldestReplyAt = performance.now();
-      else if (performance.now() - oldestReplyAt > MAX_REPLY_WAIT_MS) send(replies.splice(0));
       continue;
     }
     send(replies.splice(0));

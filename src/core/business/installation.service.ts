@@ -41,6 +41,9 @@ const codecs = new WeakMap<CoreContext['caps'], Promise<PublicIds>>();
  */
 export function publicIdsOf(ctx: CoreContext): Promise<PublicIds> {
   let codec = codecs.get(ctx.caps);
+  // Not kept when read inside a transaction: on a new installation that transaction may
+  // still roll the alphabet back. (The server reads it once, outside, before it starts.)
+  if (!codec && ctx.db.isTransaction) return publicIdAlphabet(ctx).then((alphabet) => new PublicIds(alphabet));
   if (!codec) {
     codec = publicIdAlphabet(ctx).then((alphabet) => new PublicIds(alphabet));
     codec.catch(() => codecs.delete(ctx.caps));

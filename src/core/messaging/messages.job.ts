@@ -87,21 +87,26 @@ function channelOf(tenant: TenantContext, job: Job, channelId: number): Promise<
 }
 
 /** Messages of the sends of one claim (job.batch), read together at the first send's start. */
-const messagesByBatch = new WeakMap<JobBatch, Promise<Map<string, MessageRow>>>();
+const messagesByBatch = new WeakMap<JobBatch, { readonly at: number; readonly rows: Promise<Map<string, MessageRow> | undefined> }>();
+
+/** How old a batch's read may be for a send that starts later (it waited for a free worker). */
+const BATCH_READ_FRESH_MS = 100;
 
 /**
  * The message a send is for. The sends of one claim read their messages in one statement,
- * when the first of them starts; a row can thus be as old as that moment (as the channel's
- * is), and the state it shows is checked again when the outcome is written (`pending` only).
+ * when the first of them starts; a send starting later than BATCH_READ_FRESH_MS after that
+ * reads its own (its channel may have gone meanwhile), as does any send when the batch's read
+ * failed. The state a row shows is checked again when the outcome is written (`pending` only).
  */
 async function messageOf(tenant: TenantContext, job: Job, id: number): Promise<MessageRow | undefined> {
   if (!job.batch) return findMessage(tenant.tenant, id);
-  let messages = messagesByBatch.get(job.batch);
-  if (!messages) {
-    messages = readBatchMessages(tenant, job.batch);
-    messagesByBatch.set(job.batch, messages);
+  let read = messagesByBatch.get(job.batch);
+  if (!read) {
+    read = { at: performance.now(), rows: readBatchMessages(tenant, job.batch).catch(() => undefined) };
+    messagesByBatch.set(job.batch, read);
   }
-  return (await messages).get(`${tenant.businessId}:${id}`) ?? findMessage(tenant.tenant, id);
+  const rows = performance.now() - read.at <= BATCH_READ_FRESH_MS ? await read.rows : undefined;
+  return rows?.get(`${tenant.businessId}:${id}`) ?? findMessage(tenant.tenant, id);
 }
 
 async function readBatchMessages(ctx: CoreContext, batch: JobBatch): Promise<Map<string, MessageRow>> {
