@@ -29,7 +29,9 @@ interface Prepared {
  * to is kept, and each run binds the values given in the placeholders' places. So it fits
  * statements of one fixed shape only: each parameter must be bound as one value where it is
  * used (an `in` list, or a value that changes which SQL is written, would be fixed at its
- * first shape). A parameter that does not reach the SQL is an error at the first run.
+ * first shape). A parameter that does not reach the SQL is an error at the first run; the
+ * parameters are the keys of the first call's values, so every call names them all. The SQL
+ * is kept per dialect, not per plugin: run it on the database as built, not a `withPlugin` view.
  */
 export function preparedQuery<P extends Record<string, unknown>, R>(build: (db: Kysely<Database>, params: P) => Compilable<R>): (db: Kysely<Database>, values: P) => Promise<R[]> {
   // By the dialect's adapter: a transaction shares its database's, and the SQL differs by dialect only.
