@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { Clock } from '../../src/core/shared/clock.js';
+import type { WorkerOptions } from '../../src/jobs/worker.js';
 import { testCore, type TestCore } from '../support/context.js';
 
 /** Job tests see every business's jobs, so each gets a database of its own. */
@@ -7,6 +8,14 @@ export type JobsTestCore = TestCore;
 
 export function jobsTestCore(options: { clock?: Clock; logger?: Logger } = {}): Promise<JobsTestCore> {
   return testCore({ ...options, ownDatabase: true });
+}
+
+/** Lease of the test workers: short, so takeovers happen within a test. */
+export const TEST_LEASE_MS = 1000;
+
+/** The worker options job tests start from: two at a time, fast polls, no jitter. */
+export function testWorkerOptions(hooks: WorkerOptions['hooks'], overrides: Partial<WorkerOptions> = {}): WorkerOptions {
+  return { concurrency: 2, pollMs: 5, leaseMs: TEST_LEASE_MS, workerId: 'worker-a', backoff: { baseMs: 1000, maxMs: 60_000 }, random: () => 0.5, hooks, ...overrides };
 }
 
 /** A clock that moves only when told. */

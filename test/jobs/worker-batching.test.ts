@@ -4,10 +4,10 @@ import type { JobHandlers, JobInfo } from '../../src/jobs/job-handler.js';
 import { enqueue } from '../../src/jobs/job-queue.js';
 import { claimJobs, completeJobs, releaseJobs } from '../../src/jobs/jobs.repository.js';
 import { Worker, type WorkerOptions } from '../../src/jobs/worker.js';
-import { createCapturingLogger, jobsTestCore, ManualClock, until } from './jobs-test-core.js';
+import { createCapturingLogger, jobsTestCore, ManualClock, testWorkerOptions, TEST_LEASE_MS, until } from './jobs-test-core.js';
 
 const T0 = 1_800_000_000_000;
-const LEASE_MS = 1000;
+const LEASE_MS = TEST_LEASE_MS;
 const cleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
@@ -21,16 +21,7 @@ async function setup() {
   cleanups.push(() => core.dispose());
   const completed: JobInfo[] = [];
   const startWorker = (handlers: JobHandlers, overrides: Partial<WorkerOptions> = {}) => {
-    const worker = new Worker(core, handlers, {
-      concurrency: 2,
-      pollMs: 5,
-      leaseMs: LEASE_MS,
-      workerId: 'worker-a',
-      backoff: { baseMs: 1000, maxMs: 60_000 },
-      random: () => 0.5,
-      hooks: { onCompleted: (job) => completed.push(job) },
-      ...overrides,
-    });
+    const worker = new Worker(core, handlers, testWorkerOptions({ onCompleted: (job) => completed.push(job) }, overrides));
     worker.start();
     cleanups.push(() => worker.stop(1000));
     return worker;

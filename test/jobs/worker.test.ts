@@ -5,10 +5,10 @@ import { PermanentJobError, type JobHandlers, type JobInfo } from '../../src/job
 import { enqueue, type NewJob } from '../../src/jobs/job-queue.js';
 import { claimJobs } from '../../src/jobs/jobs.repository.js';
 import { Worker, type WorkerOptions } from '../../src/jobs/worker.js';
-import { createCapturingLogger, jobsTestCore, ManualClock, until, type JobsTestCore } from './jobs-test-core.js';
+import { createCapturingLogger, jobsTestCore, ManualClock, testWorkerOptions, TEST_LEASE_MS, until, type JobsTestCore } from './jobs-test-core.js';
 
 const T0 = 1_800_000_000_000;
-const LEASE_MS = 1000;
+const LEASE_MS = TEST_LEASE_MS;
 const cleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
@@ -22,20 +22,12 @@ async function setup(options: { logger?: Logger } = {}) {
   cleanups.push(() => core.dispose());
   const outcomes = { completed: [] as JobInfo[], failed: [] as string[], dead: [] as string[] };
   const startWorker = (handlers: JobHandlers, overrides: Partial<WorkerOptions> = {}, ctx: JobsTestCore = core) => {
-    const worker = new Worker(ctx, handlers, {
-      concurrency: 2,
-      pollMs: 5,
-      leaseMs: LEASE_MS,
-      workerId: 'worker-a',
-      backoff: { baseMs: 1000, maxMs: 60_000 },
-      random: () => 0.5,
-      hooks: {
-        onCompleted: (job) => outcomes.completed.push(job),
-        onFailed: (_job, error) => outcomes.failed.push(error),
-        onDead: (_job, error) => outcomes.dead.push(error),
-      },
-      ...overrides,
-    });
+    const hooks: WorkerOptions['hooks'] = {
+      onCompleted: (job) => outcomes.completed.push(job),
+      onFailed: (_job, error) => outcomes.failed.push(error),
+      onDead: (_job, error) => outcomes.dead.push(error),
+    };
+    const worker = new Worker(ctx, handlers, testWorkerOptions(hooks, overrides));
     worker.start();
     cleanups.push(() => worker.stop(1000));
     return worker;
