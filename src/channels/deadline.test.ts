@@ -16,6 +16,8 @@ test('work still running at its deadline is aborted, no sooner and at most a win
 });
 
 test('work that ends in time leaves no timer behind and is never aborted', async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+  const before = timers();
   let seen: AbortSignal | undefined;
   assert.equal(
     await withDeadline(60_000, async (signal) => {
@@ -24,6 +26,7 @@ test('work that ends in time leaves no timer behind and is never aborted', async
     }),
     42,
   );
-  // The window's timer was cleared: a deadline a minute away does not hold the test open.
+  // The window's timer was cleared: a deadline a minute away does not hold the process open.
+  assert.equal(timers(), before);
   assert.equal(seen?.aborted, false);
 });
