@@ -78,6 +78,51 @@ const bare = `
   app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 `;
 
+/**
+ * The issue's yardstick "for scale": the bare route plus a durable insert with group commit
+ * (better-sqlite3 on the event loop, WAL, synchronous=FULL, one table with one index).
+ */
+const minimalInsert = `
+  const db = new (require('better-sqlite3'))(process.env.DB_FILE);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('create table events (id integer primary key, business_id integer, body text, created_at integer)');
+  db.exec('create index events_business on events (business_id, id)');
+  const insert = db.prepare('insert into events (business_id, body, created_at) values (1, ?, ?)');
+  let queue = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    db.transaction(() => { for (const item of batch) insert.run(JSON.stringify(item.body), Date.now()); })();
+    for (const item of batch) item.resolve();
+  };
+  const app = require('fastify')({ bodyLimit: 1048576 });
+  app.post('/v1/attribution/events', async (request, reply) => {
+    if (typeof request.body !== 'object' || request.body === null) return reply.code(400).send({ errors: [] });
+    await new Promise((resolve) => { if (queue.push({ body: request.body, resolve }) === 1) setImmediate(flush); });
+    return reply.code(201).send({ status: 'received', state: 'ok' });
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+`;
+
+/** A reference server under the same load: its figures and its CPU time per request. */
+async function runReference(script: string, extraEnv: NodeJS.ProcessEnv, bodiesFile: string): Promise<{ load: Load; cpuPerRequest: number }> {
+  const referencePort = await freePort();
+  const reference = spawn(process.execPath, ['-e', script], { env: { ...process.env, ...extraEnv, PORT: String(referencePort) }, stdio: 'ignore' });
+  try {
+    await waitReady(`http://127.0.0.1:${referencePort}/healthz`);
+    const referenceUrl = `http://127.0.0.1:${referencePort}/v1/attribution/events`;
+    load(referenceUrl, token, WARMUP_SECONDS, bodiesFile);
+    const before = cpuOf(reference.pid);
+    const run = load(referenceUrl, token, seconds, bodiesFile);
+    const after = cpuOf(reference.pid);
+    return { load: run, cpuPerRequest: ((after.all - before.all) / run.total) * 1e6 };
+  } finally {
+    await stop(reference);
+  }
+}
+
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hellohub-ingest-'));
 const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '0' };
 if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
@@ -97,7 +142,7 @@ const api = async (method: string, url: string, body?: unknown) => {
   return (await res.json()) as Record<string, unknown>;
 };
 
-let result: { hellohub: Load; bare: Load; stored: number; cpu: { main: number; all: number; bare: number } };
+let result: { hellohub: Load; bare: Load; minimal: Load | undefined; stored: number; cpu: { main: number; all: number; bare: number } };
 try {
   await waitReady(`${base}/healthz`);
   await api('POST', '/attribution/actions', { name: 'page.viewed', title: 'Page viewed' });
@@ -125,25 +170,15 @@ try {
   const stored = (await countEvents()) - before;
   await stop(server);
 
-  const barePort = await freePort();
-  const bareServer = spawn(process.execPath, ['-e', bare], { env: { ...process.env, PORT: String(barePort) }, stdio: 'ignore' });
-  try {
-    await waitReady(`http://127.0.0.1:${barePort}/healthz`);
-    const bareUrl = `http://127.0.0.1:${barePort}/v1/attribution/events`;
-    load(bareUrl, token, WARMUP_SECONDS, bodiesFile);
-    const bareBefore = cpuOf(bareServer.pid);
-    const bareLoad = load(bareUrl, token, seconds, bodiesFile);
-    const bareAfter = cpuOf(bareServer.pid);
-    const perRequest = (after: { main: number; all: number }, before: { main: number; all: number }, run: Load, key: 'main' | 'all') => ((after[key] - before[key]) / run.total) * 1e6;
-    const cpu = {
-      main: perRequest(cpuAfter, cpuBefore, hellohub, 'main'),
-      all: perRequest(cpuAfter, cpuBefore, hellohub, 'all'),
-      bare: perRequest(bareAfter, bareBefore, bareLoad, 'all'),
-    };
-    result = { hellohub, bare: bareLoad, stored, cpu };
-  } finally {
-    await stop(bareServer);
-  }
+  const bareRun = await runReference(bare, {}, bodiesFile);
+  const perRequest = (after: { main: number; all: number }, before: { main: number; all: number }, run: Load, key: 'main' | 'all') => ((after[key] - before[key]) / run.total) * 1e6;
+  const cpu = {
+    main: perRequest(cpuAfter, cpuBefore, hellohub, 'main'),
+    all: perRequest(cpuAfter, cpuBefore, hellohub, 'all'),
+    bare: bareRun.cpuPerRequest,
+  };
+  const minimal = database === 'SQLite' ? (await runReference(minimalInsert, { DB_FILE: path.join(dataDir, 'minimal.sqlite') }, bodiesFile)).load : undefined;
+  result = { hellohub, bare: bareRun.load, minimal, stored, cpu };
 } finally {
   if (server.exitCode === null) await stop(server);
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -161,11 +196,12 @@ async function countEvents(): Promise<number> {
   }
 }
 
-const { hellohub, bare: baseline, stored, cpu } = result;
+const { hellohub, bare: baseline, minimal, stored, cpu } = result;
 console.log(`ingest on ${database}, ${connections} connections, ${seconds} s (after ${WARMUP_SECONDS} s warm-up each), ${os.cpus().length} cores`);
 console.log(`bare Fastify route:        ${baseline.rps.toFixed(0)} req/s   p50 ${baseline.p50} ms   p99 ${baseline.p99} ms`);
 console.log(`POST /v1/attribution/events ${hellohub.rps.toFixed(0)} req/s   p50 ${hellohub.p50} ms   p99 ${hellohub.p99} ms`);
 console.log(`ratio: ${(hellohub.rps / baseline.rps).toFixed(2)} (goal ≥ 0.50), p99 ${hellohub.p99} ms (goal < 25 ms)`);
+if (minimal) console.log(`for scale, a minimal durable insert with group commit: ${minimal.rps.toFixed(0)} req/s, ${(minimal.rps / baseline.rps).toFixed(2)} of the bare route, p99 ${minimal.p99} ms`);
 // CPU time per request tells where the time goes even on a machine busy with other work.
 console.log(`server CPU per request: ${cpu.main.toFixed(0)} µs on the main thread, ${cpu.all.toFixed(0)} µs in all threads; bare route ${cpu.bare.toFixed(0)} µs`);
 console.log(`acknowledged ${hellohub.ok}, stored ${stored}, non-2xx ${hellohub.non2xx}, errors ${hellohub.errors}, timeouts ${hellohub.timeouts}`);

@@ -80,10 +80,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
-    request.log.info(
-      { method: request.method, url: redactUrl(request.url), route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request',
-    );
+    // Checked first: redacting the URL is work wasted when the line would not be written.
+    if (ctx.logger.isLevelEnabled('info')) {
+      request.log.info(
+        { method: request.method, url: redactUrl(request.url), route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        'request',
+      );
+    }
   });
 
   await app.register(swagger, {

@@ -1,19 +1,18 @@
 /**
  * Group commit: callers submit one item each and wait; items that arrive while a batch is
- * being written form the next batch, so under load many requests share one transaction
- * (one fsync) and at rest a lone request is written at once, without a timer's delay.
+ * being written form the next batch, written when that one is done. Under load many requests
+ * share one transaction (one fsync); at rest a lone request is written at once, without a
+ * timer's delay.
  * `write` answers an outcome per item, in order: a value, or the error for that item alone.
  */
 export class GroupCommit<T, R> {
   readonly #queue: Array<{ item: T; resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
-  #running = 0;
+  #running = false;
   #scheduled = false;
 
   constructor(
     private readonly write: (items: T[]) => Promise<Array<{ ok: true; value: R } | { ok: false; error: unknown }>>,
     private readonly maxBatch: number,
-    /** Batches written at the same time: 1 for SQLite (one writer anyway), more for a server database. */
-    private readonly parallel = 1,
   ) {}
 
   submit(item: T): Promise<R> {
@@ -25,7 +24,7 @@ export class GroupCommit<T, R> {
 
   /** Requests of the same event-loop turn join one batch. */
   #schedule(): void {
-    if (this.#scheduled || this.#running >= this.parallel) return;
+    if (this.#scheduled || this.#running) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -34,9 +33,9 @@ export class GroupCommit<T, R> {
   }
 
   async #flush(): Promise<void> {
-    if (this.#running >= this.parallel || this.#queue.length === 0) return;
+    if (this.#running || this.#queue.length === 0) return;
     const batch = this.#queue.splice(0, this.maxBatch);
-    this.#running++;
+    this.#running = true;
     try {
       const outcomes = await this.write(batch.map((entry) => entry.item));
       batch.forEach((entry, index) => {
@@ -48,7 +47,7 @@ export class GroupCommit<T, R> {
     } catch (error) {
       for (const entry of batch) entry.reject(error);
     } finally {
-      this.#running--;
+      this.#running = false;
       if (this.#queue.length > 0) void this.#flush();
     }
   }

@@ -5,11 +5,12 @@
  *
  * - SQLite: each batch is written whole inside the SQLite thread (ingest.procedures.ts), so
  *   it costs one message each way instead of one per statement, and the server goes on
- *   reading requests meanwhile. Two batches may wait in the thread's queue, so it moves from
- *   one to the next without waiting for this thread to hear of the last.
- * - PostgreSQL: one batch at a time per process. Batches side by side (tried: two at once,
- *   and four lanes by profile) made smaller batches, whose round trips cost this thread more
- *   than the overlap gained (docs/performance.md).
+ *   reading requests meanwhile.
+ * - PostgreSQL: the batch's statements go over one connection.
+ *
+ * One batch at a time per process, on both. A second batch queued behind the first (tried on
+ * both) makes batches smaller, and a commit costs about the same however few events it
+ * holds (docs/performance.md).
  */
 import type { Kysely } from 'kysely';
 import { threadProcedures, type ProcedureRunner } from '../../store/database.js';
@@ -67,7 +68,7 @@ export function submitEvent(ctx: TenantContext, event: PreparedEvent): Promise<v
     const base: CoreContext = ctx;
     const run = threadProcedures(ctx.db);
     batcher = run
-      ? new GroupCommit<Pending, void>((items) => writeInThread(run, base, items), ctx.config.EVENT_BATCH_MAX, 2)
+      ? new GroupCommit<Pending, void>((items) => writeInThread(run, base, items), ctx.config.EVENT_BATCH_MAX)
       : new GroupCommit<Pending, void>((items) => writeBatch(base, items), ctx.config.EVENT_BATCH_MAX);
     batchers.set(ctx.db, batcher);
   }
