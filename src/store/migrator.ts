@@ -7,6 +7,7 @@ import * as tracking from './migrations/2026-11-22-03-tracking.js';
 import * as messaging from './migrations/2026-11-22-04-messaging.js';
 import * as templateSubmission from './migrations/2026-11-22-05-template-submission.js';
 import * as jobClaims from './migrations/2026-11-22-06-job-claims.js';
+import * as eventTrail from './migrations/2026-11-23-01-event-trail.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -23,6 +24,7 @@ const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['2026-11-22-04-messaging', messaging],
   ['2026-11-22-05-template-submission', templateSubmission],
   ['2026-11-22-06-job-claims', jobClaims],
+  ['2026-11-23-01-event-trail', eventTrail],
 ];
 
 export class MigrationError extends Error {}

@@ -177,10 +177,11 @@ describe('actions', () => {
     const scoped = forBusiness(t.core, api.businessId);
     const doomed = await createAction(api, { name: 'promo.clicked' });
     const kept = await createAction(api, { name: 'promo.shared' });
-    const profileId = t.ids.decode('profile', await api.createProfile({ email: 'e@example.com' }));
+    const profile = await api.createProfile({ email: 'e@example.com' });
+    const profileId = t.ids.decode('profile', profile);
     assert.ok(profileId);
     const at = t.clock.seconds;
-    /** One event of the action, with its trail entry, as ingestion writes them. */
+    /** One event of the action, as ingestion writes it: the event is its own trail entry. */
     const track = async (action: ActionJson): Promise<number> => {
       const actionId = t.ids.decode('action', action.id);
       assert.ok(actionId);
@@ -189,10 +190,6 @@ describe('actions', () => {
         .values({ business_id: api.businessId, action_id: actionId, profile_id: profileId, metadata: '{}', tracked_at: at, created_at: at, updated_at: at })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await t.core.db
-        .insertInto('profile_activity')
-        .values({ business_id: api.businessId, profile_id: profileId, kind: 'event', data: JSON.stringify({ action: action.name }), occurred_at: at, event_id: event.id })
-        .execute();
       return event.id;
     };
     await t.core.db
@@ -204,12 +201,19 @@ describe('actions', () => {
     const stays = await track(kept);
 
     const events = () => scoped.tenant.selectFrom('events').select('id').orderBy('id').execute();
-    const trail = () => scoped.tenant.selectFrom('profile_activity').select('event_id').where('event_id', 'is not', null).orderBy('id').execute();
+    const trail = async () => ((await api.get(`/profiles/${profile}/activity`)).body as { activity: Array<{ kind: string; data: Record<string, unknown> }> }).activity.map((entry) => [entry.kind, entry.data]);
     assert.equal((await events()).length, 3);
+    assert.equal((await trail()).filter(([kind]) => kind === 'event').length, 3);
     assert.deepEqual(await api.delete(`${PATH}/${doomed.id}`).then((res) => res.body), { id: doomed.id, type: 'action', deleted: true });
     assert.deepEqual(await events(), [{ id: stays }]);
-    assert.deepEqual(await trail(), [{ event_id: stays }]);
-    const other = await scoped.tenant.selectFrom('profile_activity').select('kind').where('profile_id', '=', profileId).where('kind', '=', 'list_added').execute();
-    assert.equal(other.length, 1, 'entries that are no events stay');
+    // At the same second, entries that are no events come first.
+    assert.deepEqual(
+      (await trail()).filter(([kind]) => kind === 'event' || kind === 'list_added'),
+      [
+        ['list_added', { list: 'VIP' }],
+        ['event', { action: 'promo.shared' }],
+      ],
+      'the deleted events left the trail; entries that are no events stay',
+    );
   });
 });

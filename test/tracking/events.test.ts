@@ -190,6 +190,65 @@ describe('event rules and lifecycle', () => {
     assert.equal(gone.body.activity.filter((entry) => entry.kind === 'event').length, 0);
   });
 
+  test('the trail merges events with the other entries by time and pages through them both ways', async () => {
+    const api = await tenant(t);
+    const profile = await api.createProfile();
+    await api.post('/attribution/actions', { name: 'visit' });
+    await api.createList('Greens');
+    t.clock.tick();
+    await track(api, { action: 'visit', profile, metadata: { n: '1' } });
+    await track(api, { action: 'visit', profile, metadata: { n: '2' } });
+    t.clock.tick();
+    await api.post(`/lists/Greens/profiles/${profile}`);
+    t.clock.tick();
+    await track(api, { action: 'visit', profile, metadata: { n: '3' } });
+    t.clock.tick();
+    await api.post(`/profiles/${profile}/subscribe`);
+    await track(api, { action: 'visit', profile, metadata: { n: '4' } });
+
+    type Entry = { id: string; kind: string; occurred_at: number };
+    const page = async (query: string) => (await api.get<{ activity: Entry[] }>(`/profiles/${profile}/activity${query}`)).body.activity;
+    const all = await page('?limit=100');
+    // At the same second an entry that is no event comes first.
+    assert.deepEqual(
+      all.map((entry) => entry.kind),
+      ['subscribed', 'event', 'event', 'list_added', 'event', 'event', 'created'],
+    );
+    const ids = all.map((entry) => entry.id);
+    assert.equal(new Set(ids).size, ids.length, 'every entry has its own id');
+    const times = all.map((entry) => entry.occurred_at);
+    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+
+    for (const limit of [1, 2, 3]) {
+      const down: string[] = [];
+      for (let cursor = ''; ; ) {
+        const got = (await page(`?limit=${limit}${cursor}`)).map((entry) => entry.id);
+        down.push(...got);
+        if (got.length < limit) break;
+        cursor = `&starting_after=${got.at(-1)}`;
+      }
+      assert.deepEqual(down, ids, `pages of ${limit} going down`);
+      const up: string[] = [];
+      for (let cursor = `&ending_before=${ids.at(-1)}`; ; ) {
+        const got = (await page(`?limit=${limit}${cursor}`)).map((entry) => entry.id);
+        up.unshift(...got);
+        if (got.length < limit) break;
+        cursor = `&ending_before=${got[0]}`;
+      }
+      assert.deepEqual(up, ids.slice(0, -1), `pages of ${limit} going up`);
+    }
+    for (let from = 0; from < ids.length; from++) {
+      for (let to = from + 1; to < ids.length; to++) {
+        assert.deepEqual(
+          (await page(`?starting_after=${ids[from]}&ending_before=${ids[to]}`)).map((entry) => entry.id),
+          ids.slice(from + 1, to),
+          `between entries ${from} and ${to}`,
+        );
+      }
+    }
+    assertError(await api.get(`/profiles/${profile}/activity?ending_before=zzzz-zzz`), 422, 'invalid', 'ending_before');
+  });
+
   test('PATCH /v1/sessions/:id attaches by id or client uuid, moves the session events, and reassigns', async () => {
     for (const encoding of ENCODINGS) {
       const api = await tenant(t, encoding);

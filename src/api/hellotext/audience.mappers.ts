@@ -1,4 +1,4 @@
-import type { ActivityEntry } from '../../core/audience/activity.service.js';
+import type { ActivityEntry, TrailPosition, TrailSource } from '../../core/audience/activity.service.js';
 import type { Suppression } from '../../core/audience/consent.service.js';
 import type { List } from '../../core/audience/lists.service.js';
 import type { Profile, ProfileProperty } from '../../core/audience/profile.model.js';
@@ -61,8 +61,18 @@ export const suppressionObject = (suppression: Suppression, ids: PublicIds): Sup
   created_at: suppression.createdAt,
 });
 
+/** A trail entry's id is its position in the merged trail (activity.service.ts), so it serves as a cursor. */
+const TRAIL_SOURCES: readonly TrailSource[] = ['activity', 'event'];
+
+export function trailPosition(ids: PublicIds, value: string): TrailPosition | undefined {
+  const numbers = ids.decodeTuple('activity', value, 3);
+  const source = numbers ? TRAIL_SOURCES[(numbers[0] as number) - 1] : undefined;
+  if (!numbers || !source) return undefined;
+  return { source, activity: numbers[1] as number, event: numbers[2] as number };
+}
+
 export const activityObject = (entry: ActivityEntry, ids: PublicIds): ActivityObject => ({
-  id: ids.encode('activity', entry.id),
+  id: ids.encodeTuple('activity', [TRAIL_SOURCES.indexOf(entry.position.source) + 1, entry.position.activity, entry.position.event]),
   type: 'activity',
   kind: entry.kind,
   data: entry.data,

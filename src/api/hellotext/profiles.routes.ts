@@ -13,11 +13,10 @@ import {
   unsubscribeProfile,
   updateProfile,
 } from '../../core/audience/profiles.service.js';
-import { pageByKey } from '../../core/shared/pagination.js';
 import { tenantContext } from '../http/authentication.js';
-import { PaginationQuery, pageRequest } from '../http/pagination.js';
+import { PaginationQuery, pageOf, pageRequest } from '../http/pagination.js';
 import type { SurfaceDeps } from '../http/surface.js';
-import { activityObject, profileObject } from './audience.mappers.js';
+import { activityObject, profileObject, trailPosition } from './audience.mappers.js';
 import { ActivityObject, AnyBody, Deleted, IdParams, ProfileObject } from './audience.schema.js';
 import { createProfileInput, profileInput } from './profiles.params.js';
 
@@ -132,7 +131,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<SurfaceDeps> = async (app,
     async (request) => {
       const scoped = tenant(request);
       const id = profileId(request.params.id);
-      const page = await pageByKey(pageRequest(request.query, ids, 'activity'), (bounds) => activityOf(scoped, id, bounds));
+      const page = await activityOf(scoped, id, pageOf(request.query, (value) => trailPosition(ids, value)));
       return { activity: page.map((entry) => activityObject(entry, ids)) };
     },
   );

@@ -21,12 +21,17 @@ function pageSize(limit: string | undefined): number {
 
 /** Turns the wire parameters into key bounds; a cursor that is no id of ours is `invalid`. */
 export function pageRequest(query: PaginationQuery, ids: PublicIds, kind: IdKind): PageRequest {
-  const cursor = (parameter: 'starting_after' | 'ending_before'): number | undefined => {
+  return pageOf(query, (value) => ids.decode(kind, value));
+}
+
+/** The same for a collection whose cursors are not plain keys (`decode` answers undefined for a foreign id). */
+export function pageOf<C>(query: PaginationQuery, decode: (value: string) => C | undefined): { limit: number; startingAfter: C | undefined; endingBefore: C | undefined } {
+  const cursor = (parameter: 'starting_after' | 'ending_before'): C | undefined => {
     const value = query[parameter];
     if (value === undefined || value === '') return undefined;
-    const id = ids.decode(kind, value);
-    if (id === undefined) throw invalid(parameter, `${value} is not an id of this collection.`);
-    return id;
+    const decoded = decode(value);
+    if (decoded === undefined) throw invalid(parameter, `${value} is not an id of this collection.`);
+    return decoded;
   };
   return {
     limit: pageSize(query.limit),

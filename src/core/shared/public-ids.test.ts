@@ -40,3 +40,19 @@ test('forged, malformed and non-canonical ids decode to undefined', () => {
   }
   assert.throws(() => ids.require('profile', 'nonsense', 'Profile'), /Profile was not found/);
 });
+
+test('tuples of integers decode back, and only as many as were encoded', () => {
+  for (const tuple of [
+    [1, 0, 0],
+    [2, 15, 123_456],
+    [1, 2 ** 40, 7],
+  ]) {
+    const id = ids.encodeTuple('activity', tuple);
+    assert.ok(id.length >= 8);
+    assert.deepEqual(ids.decodeTuple('activity', id, 3), tuple);
+    assert.equal(ids.decodeTuple('activity', id, 2), undefined);
+    assert.notDeepEqual(ids.decodeTuple('event', id, 3), tuple);
+  }
+  assert.equal(ids.decodeTuple('activity', ids.encode('activity', 5), 3), undefined, 'a single id is no tuple');
+  assert.equal(ids.decodeTuple('activity', 'x'.repeat(60), 3), undefined);
+});

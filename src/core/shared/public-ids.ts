@@ -107,6 +107,22 @@ export class PublicIds {
     return id;
   }
 
+  /**
+   * Several non-negative integers as one id of `kind` (a position in a merged list, such as
+   * the activity trail's). Not cached: such ids are read a page at a time.
+   */
+  encodeTuple(kind: IdKind, numbers: readonly number[]): string {
+    return this.#codec(kind).sqids.encode([...numbers]);
+  }
+
+  /** The integers behind an id made by `encodeTuple`, if it is the canonical encoding of `length` of them. */
+  decodeTuple(kind: IdKind, publicId: string, length: number): number[] | undefined {
+    if (publicId.length < LENGTH || publicId.length > 40) return undefined;
+    const numbers = this.#codec(kind).sqids.decode(publicId);
+    if (numbers.length !== length || !numbers.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
+    return this.encodeTuple(kind, numbers) === publicId ? numbers : undefined;
+  }
+
   /** The key behind an id in a path: a forged or malformed id is the same 404 as a missing row. */
   require(kind: IdKind, publicId: string, what: string, parameter = 'id'): number {
     const id = this.decode(kind, publicId);

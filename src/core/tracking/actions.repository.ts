@@ -49,13 +49,7 @@ export function updateActionRow(tenant: TenantDb, id: number, changes: Omit<Upda
   return tenant.updateTable('actions').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
-/**
- * Deletes the action and, through the foreign key's cascade, its events. Trail entries name
- * their event without a foreign key, so they go first, while the events that identify them
- * still exist.
- */
+/** Deletes the action and, through the foreign key's cascade, its events (and so their trail entries). */
 export async function deleteActionRow(tenant: TenantDb, id: number): Promise<void> {
-  const events = tenant.selectFrom('events').select('events.id').where('action_id', '=', id);
-  await tenant.deleteFrom('profile_activity').where('event_id', 'in', events).execute();
   await tenant.deleteFrom('actions').where('id', '=', id).execute();
 }

@@ -7,8 +7,8 @@ import { DomainError, notFound } from '../shared/errors.js';
 import { TenantDb, type TenantContext } from '../shared/tenant.js';
 import { actionsByName } from './actions.service.js';
 import { missingTrackable, ruleOf, type ActionRule } from './action-rules.js';
-import { existingProfileIds, insertEventActivity, insertEvents, reportingCurrency, touchProfiles, trackableFacts } from './events.repository.js';
-import { claimSession, ensureSessions, eventActivityData, moveSessionHistory, sessionsByRefs, type SessionRow } from './sessions.repository.js';
+import { existingProfileIds, insertEvents, reportingCurrency, touchProfiles, trackableFacts } from './events.repository.js';
+import { claimSession, ensureSessions, moveSessionHistory, sessionsByRefs, type SessionRow } from './sessions.repository.js';
 import { isSessionToken } from './sessions.service.js';
 import { resolveProductTrackable } from './trackable-specs.js';
 import { TRACKABLE_TITLES, type PreparedEvent, type ResolvedTrackable, type TrackableSpec } from './track-input.js';
@@ -133,7 +133,7 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]):
     // Conditional: another writer may have assigned the session since it was read.
     const owner = await claimSession(ctx.tenant, sessionId, profileId, now);
     if (owner === profileId) {
-      await moveSessionHistory(ctx.tenant, sessionId, null, profileId, now);
+      await moveSessionHistory(ctx.tenant, sessionId, profileId, now);
       continue;
     }
     owners.set(sessionId, owner);
@@ -185,25 +185,14 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]):
   });
   if (written.length === 0) return outcomes;
 
-  const ids = await insertEvents(
+  await insertEvents(
     ctx.tenant,
     written.map((entry) => entry.row),
   );
-  const trail = written.flatMap((entry, position) =>
-    entry.row.profile_id === null || entry.row.profile_id === undefined
-      ? []
-      : [
-          {
-            profile_id: entry.row.profile_id,
-            data: eventActivityData((events[entry.index] as PreparedEvent).action, entry.row.trackable_type ?? null),
-            occurred_at: entry.row.tracked_at,
-            event_id: ids[position] as number,
-          },
-        ],
-  );
-  const touched = [...new Set(trail.map((entry) => entry.profile_id))];
+  // Each event is its own entry in its profile's trail (activity.service.ts): nothing else to write.
+  const touched = [...new Set(written.flatMap((entry) => (entry.row.profile_id == null ? [] : [entry.row.profile_id])))];
   const inbox = [...new Set(written.filter((entry) => !entry.passive && entry.row.profile_id != null).map((entry) => entry.row.profile_id as number))];
-  await Promise.all([insertEventActivity(ctx.tenant, trail), touchProfiles(ctx.tenant, touched, inbox, now)]);
+  await touchProfiles(ctx.tenant, touched, inbox, now);
   return outcomes;
 }
 

@@ -19,16 +19,6 @@ export async function insertEvents(tenant: TenantDb, rows: ReadonlyArray<Omit<In
   return ids;
 }
 
-export async function insertEventActivity(
-  tenant: TenantDb,
-  rows: ReadonlyArray<{ profile_id: number; data: string; occurred_at: number; event_id: number }>,
-): Promise<void> {
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK).map((row) => ({ ...row, kind: 'event' as const, business_id: tenant.businessId }));
-    await insertReturningIds(tenant.db, 'profile_activity', chunk);
-  }
-}
-
 /**
  * Moves profiles' last activity (and, for attention-worthy events, their inbox place)
  * forward, in one statement: `inboxIds` is a subset of `profileIds`. Rows already at `at`
@@ -136,14 +126,7 @@ export async function updateEventRow(tenant: TenantDb, id: number, changes: Part
 }
 
 export async function deleteEventRow(tenant: TenantDb, id: number): Promise<void> {
-  await tenant.deleteFrom('profile_activity').where('event_id', '=', id).execute();
   await tenant.deleteFrom('events').where('id', '=', id).execute();
-}
-
-/** Rewrites the trail entry of an event after an update (its profile or action changed). */
-export async function replaceEventActivity(tenant: TenantDb, eventId: number, entry: { profile_id: number; data: string; occurred_at: number } | null): Promise<void> {
-  await tenant.deleteFrom('profile_activity').where('event_id', '=', eventId).execute();
-  if (entry) await tenant.db.insertInto('profile_activity').values({ ...entry, kind: 'event', event_id: eventId, business_id: tenant.businessId }).execute();
 }
 
 /** Revenue attributed to a campaign: the sum of its events' converted amounts. */

@@ -11,8 +11,7 @@ import { actionsByName } from './actions.service.js';
 import { missingTrackable, ruleOf, type ActionRule } from './action-rules.js';
 import { submitEvent } from './event-batches.js';
 import { writeEventNow } from './event-ingest.js';
-import { deleteEventRow, findEvent, pageOfEvents, replaceEventActivity, reportingCurrency, touchProfiles, trackableFacts, updateEventRow, type EventWithAction } from './events.repository.js';
-import { eventActivityData } from './sessions.repository.js';
+import { deleteEventRow, findEvent, pageOfEvents, reportingCurrency, touchProfiles, trackableFacts, updateEventRow, type EventWithAction } from './events.repository.js';
 import { resolveSession, type SessionRef } from './sessions.service.js';
 import { checkedAction, checkedTrackedAt, checkedUrl, prepareEvent, type EventFields, type TrackableSpec } from './track-input.js';
 import { summaryKey, trackableSummaries, type TrackableSummary } from './trackables.repository.js';
@@ -172,12 +171,6 @@ export async function updateEvent(ctx: TenantContext, id: number, changes: Event
     if (changes.trackedAt !== undefined) update.tracked_at = checkedTrackedAt(changes.trackedAt, now) ?? row.tracked_at;
     if (changes.url !== undefined) update.url = checkedUrl(changes.url);
     await updateEventRow(trx.tenant, id, update);
-    const trackableType = update.trackable_type !== undefined ? update.trackable_type : row.trackable_type;
-    await replaceEventActivity(
-      trx.tenant,
-      id,
-      profileId === null ? null : { profile_id: profileId, data: eventActivityData(actionName, trackableType), occurred_at: update.tracked_at ?? row.tracked_at },
-    );
     // An event that now asks for attention (another action, or now someone's) moves the
     // profile's conversation up the inbox, as tracking it would have.
     if (profileId !== null && action.passive === 0 && (changes.action !== undefined || profileId !== row.profile_id)) {

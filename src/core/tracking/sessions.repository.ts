@@ -74,32 +74,9 @@ export async function markSessionSeen(tenant: TenantDb, id: number, utm: string 
   await tenant.updateTable('sessions').set({ first_seen_at: at, utm, updated_at: at }).where('id', '=', id).where('first_seen_at', 'is', null).execute();
 }
 
-/** Moves what a session tracked (events, carts, orders and their trail entries) to its new profile. */
-export async function moveSessionHistory(tenant: TenantDb, sessionId: number, from: number | null, to: number, at: number): Promise<void> {
+/** Moves what a session tracked (events, and so their trail entries; carts, orders) to its new profile. */
+export async function moveSessionHistory(tenant: TenantDb, sessionId: number, to: number, at: number): Promise<void> {
   await tenant.updateTable('events').set({ profile_id: to, updated_at: at }).where('session_id', '=', sessionId).execute();
   await tenant.updateTable('carts').set({ profile_id: to, updated_at: at }).where('session_id', '=', sessionId).execute();
   await tenant.updateTable('orders').set({ profile_id: to, updated_at: at }).where('session_id', '=', sessionId).execute();
-  const sessionEvents = tenant.selectFrom('events').select('id').where('session_id', '=', sessionId);
-  if (from !== null) {
-    await tenant.deleteFrom('profile_activity').where('profile_id', '=', from).where('event_id', 'in', sessionEvents).execute();
-  }
-  const moved = await tenant
-    .selectFrom('events')
-    .innerJoin('actions', 'actions.id', 'events.action_id')
-    .select(['events.id', 'events.tracked_at', 'events.trackable_type', 'actions.name'])
-    .where('events.session_id', '=', sessionId)
-    .orderBy('events.id')
-    .execute();
-  const entries = moved.map((event) => ({
-    business_id: tenant.businessId,
-    profile_id: to,
-    kind: 'event',
-    data: eventActivityData(event.name, event.trackable_type),
-    occurred_at: event.tracked_at,
-    event_id: event.id,
-  }));
-  for (let start = 0; start < entries.length; start += 200) await tenant.db.insertInto('profile_activity').values(entries.slice(start, start + 200)).execute();
 }
-
-/** What a tracked event shows in a profile's trail; the event itself is linked by event_id. */
-export const eventActivityData = (action: string, trackableType: string | null): string => JSON.stringify(trackableType ? { action, trackable: trackableType } : { action });

@@ -116,7 +116,7 @@ export async function attachSession(ctx: TenantContext, ref: SessionRef, profile
     }
     const now = epochSeconds(ctx.clock);
     await setSessionProfile(trx.tenant, session.id, profileId, now);
-    await moveSessionHistory(trx.tenant, session.id, session.profile_id, profileId, now);
+    await moveSessionHistory(trx.tenant, session.id, profileId, now);
     await updateProfileRow(trx.tenant, profileId, { activity_at: now });
     return toSession({ ...session, profile_id: profileId, updated_at: now });
   });

@@ -103,6 +103,4 @@ export interface ProfileActivityTable {
   /** JSON text. */
   data: string;
   occurred_at: number;
-  /** The tracked event this entry shows, if it is one. */
-  event_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
