@@ -72,12 +72,16 @@ function trackableFromParameters(type: TrackableType, parameters: Record<string,
   }
 }
 
+/** Each type's parameter names, spelled once rather than on every event. */
+const TRACKABLE_KEYS = TRACKABLE_TYPES.map((type) => ({ type, idKey: `${type}_id`, parametersKey: `${type}_parameters` }));
+
 /** Every trackable the body names, by id or with `*_parameters` to create it. */
 export function trackablesOf(body: Body, ids: PublicIds): Partial<Record<TrackableType, TrackableSpec>> {
   const specs: Partial<Record<TrackableType, TrackableSpec>> = {};
-  for (const type of TRACKABLE_TYPES) {
-    const text = aliased(body, type);
-    const parameters = recordField(body, `${type}_parameters`);
+  for (const { type, idKey, parametersKey } of TRACKABLE_KEYS) {
+    const plain = textField(body, type);
+    const text = plain === undefined ? textField(body, idKey) : plain;
+    const parameters = recordField(body, parametersKey);
     if (text !== undefined && text !== null && text !== '') specs[type] = trackableById(type, text, ids);
     else if (parameters) {
       const spec = trackableFromParameters(type, parameters, body, ids);
