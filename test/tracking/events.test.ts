@@ -249,6 +249,48 @@ describe('event rules and lifecycle', () => {
     assertError(await api.get(`/profiles/${profile}/activity?ending_before=zzzz-zzz`), 422, 'invalid', 'ending_before');
   });
 
+  test('trail pages stay put while entries of either source are added', async () => {
+    const api = await tenant(t);
+    const profile = await api.createProfile();
+    await api.post('/attribution/actions', { name: 'visit' });
+    await api.createList('Greens');
+    t.clock.tick();
+    await track(api, { action: 'visit', profile, metadata: { n: '1' } });
+    t.clock.tick();
+    await track(api, { action: 'visit', profile, metadata: { n: '2' } });
+
+    type Entry = { id: string; kind: string };
+    const page = async (query: string) => (await api.get<{ activity: Entry[] }>(`/profiles/${profile}/activity${query}`)).body.activity;
+    const first = await page('?limit=2');
+    assert.deepEqual(
+      first.map((entry) => entry.kind),
+      ['event', 'event'],
+    );
+    t.clock.tick();
+    await api.post(`/lists/Greens/profiles/${profile}`);
+    t.clock.tick();
+    await track(api, { action: 'visit', profile, metadata: { n: '3' } });
+
+    // Older than the first page: only what was there below it, not the entries added since.
+    assert.deepEqual(
+      (await page(`?starting_after=${first[1]?.id}`)).map((entry) => entry.kind),
+      ['created'],
+    );
+    // Newer than the first page: exactly the entries added since, newest first.
+    const newer = await page(`?ending_before=${first[0]?.id}`);
+    assert.deepEqual(
+      newer.map((entry) => entry.kind),
+      ['event', 'list_added'],
+    );
+    // An entry keeps its id while others are added around it.
+    const all = await page('?limit=100');
+    assert.deepEqual(
+      all.map((entry) => entry.id),
+      [...newer, ...first, ...(await page(`?starting_after=${first[1]?.id}`))].map((entry) => entry.id),
+    );
+    assertError(await api.get(`/profiles/${profile}/activity?starting_after=${t.ids.encodeTuple('activity', [1, 0, 0])}`), 422, 'invalid', 'starting_after');
+  });
+
   test('PATCH /v1/sessions/:id attaches by id or client uuid, moves the session events, and reassigns', async () => {
     for (const encoding of ENCODINGS) {
       const api = await tenant(t, encoding);

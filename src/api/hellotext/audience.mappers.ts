@@ -65,10 +65,11 @@ export const suppressionObject = (suppression: Suppression, ids: PublicIds): Sup
 const TRAIL_SOURCES: readonly TrailSource[] = ['activity', 'event'];
 
 export function trailPosition(ids: PublicIds, value: string): TrailPosition | undefined {
-  const numbers = ids.decodeTuple('activity', value, 3);
-  const source = numbers ? TRAIL_SOURCES[(numbers[0] as number) - 1] : undefined;
-  if (!numbers || !source) return undefined;
-  return { source, activity: numbers[1] as number, event: numbers[2] as number };
+  const [kind, activity, event] = ids.decodeTuple('activity', value, 3) ?? [];
+  const source = kind === undefined ? undefined : TRAIL_SOURCES[kind - 1];
+  // Bounds are ids: a position we made never holds 0.
+  if (!source || activity === undefined || event === undefined || activity < 1 || event < 1) return undefined;
+  return { source, activity, event };
 }
 
 export const activityObject = (entry: ActivityEntry, ids: PublicIds): ActivityObject => ({

@@ -14,9 +14,10 @@ import { findProfile } from './profiles.repository.js';
 export type TrailSource = 'activity' | 'event';
 
 /**
- * Where an entry stands in the merged trail: the entry's source, and the smallest id of each
- * source read from the top down to and including it (0: none yet). This is what pages are
- * cut by, so a page is the same whatever the pages before it were.
+ * Where an entry stands in the merged trail, as an exclusive bound per source: the entries
+ * of a source with smaller ids are older than it, the others newer (for the entry's own
+ * source the bound is its own id). Bounds are ids, never "none", so entries added later (with
+ * larger ids) fall on the newer side, and a page cut at a position stays put.
  */
 export interface TrailPosition {
   readonly source: TrailSource;
@@ -63,29 +64,22 @@ interface Item {
   readonly occurredAt: number;
 }
 
-/** Exclusive id bounds of one source: below 0 or above 0 means unbounded; null means the source has nothing in range. */
-type Range = { readonly below: number; readonly above: number } | null;
+const SOURCES: readonly TrailSource[] = ['activity', 'event'];
 
-/** Entries older than `position`, per source. */
-const olderThan = (position: TrailPosition | undefined, source: TrailSource): number => (position ? position[source] : 0);
-
-/** Entries newer than `position`, per source: null when the source has none above it. */
-function newerThan(position: TrailPosition, source: TrailSource): number | null {
-  const smallest = position[source];
-  if (smallest === 0) return null;
-  // The position's own entry is not newer than itself; the other source's smallest id read
-  // so far is above it.
-  return position.source === source ? smallest : smallest - 1;
+/** Exclusive id bounds of one source; 0 leaves that side open. */
+interface Range {
+  readonly below: number;
+  readonly above: number;
 }
 
+/** Entries of `source` newer than the entry at `position` have ids above this (exclusive). */
+const newerAbove = (position: TrailPosition, source: TrailSource): number => (position.source === source ? position[source] : position[source] - 1);
+
 function rangeOf(page: TrailPage, source: TrailSource): Range {
-  const above = page.endingBefore ? newerThan(page.endingBefore, source) : 0;
-  if (above === null) return null;
-  return { below: olderThan(page.startingAfter, source), above };
+  return { below: page.startingAfter ? page.startingAfter[source] : 0, above: page.endingBefore ? newerAbove(page.endingBefore, source) : 0 };
 }
 
 async function readSource(ctx: TenantContext, profileId: number, source: TrailSource, range: Range, order: 'asc' | 'desc', limit: number): Promise<Item[]> {
-  if (!range || limit === 0) return [];
   const bounds: SourceBounds = { ...range, order, limit };
   if (source === 'activity') {
     return (await activityRowsOfProfile(ctx.tenant, profileId, bounds)).map((row) => ({ source, id: row.id, at: row.occurred_at, kind: row.kind, data: parseData(row.data), occurredAt: row.occurred_at }));
@@ -116,40 +110,66 @@ function merge(activity: readonly Item[], events: readonly Item[], ascending: bo
   return merged;
 }
 
-function entryOf(item: Item, position: TrailPosition): ActivityEntry {
-  return { position, kind: item.kind, data: item.data, occurredAt: item.occurredAt };
+/**
+ * Each entry of `merged` (everything read, in reading order) with its position. `base` is
+ * the bound of each source where reading started, for entries with no entry of the other
+ * source read on either side of them.
+ */
+function positioned(merged: readonly Item[], ascending: boolean, base: Record<TrailSource, number>): Array<{ item: Item; position: TrailPosition }> {
+  // For each index and source, the nearest entry of that source read before it and after it.
+  const before: Record<TrailSource, Array<Item | undefined>> = { activity: [], event: [] };
+  const after: Record<TrailSource, Array<Item | undefined>> = { activity: [], event: [] };
+  for (const source of SOURCES) {
+    let last: Item | undefined;
+    merged.forEach((item, index) => {
+      before[source][index] = last;
+      if (item.source === source) last = item;
+    });
+    last = undefined;
+    for (let index = merged.length - 1; index >= 0; index--) {
+      after[source][index] = last;
+      if ((merged[index] as Item).source === source) last = merged[index];
+    }
+  }
+  return merged.map((item, index) => {
+    const bound = (source: TrailSource): number => {
+      if (source === item.source) return item.id;
+      // The other source's bound sits between its nearest older and nearest newer entry.
+      const older = ascending ? before[source][index] : after[source][index];
+      const newer = ascending ? after[source][index] : before[source][index];
+      if (older) return older.id + 1;
+      if (newer) return newer.id;
+      return base[source];
+    };
+    return { item, position: { source: item.source, activity: bound('activity'), event: bound('event') } };
+  });
 }
 
 /** A profile's trail, newest first. */
 export async function activityOf(ctx: TenantContext, profileId: number, page: TrailPage): Promise<ActivityEntry[]> {
   if (!(await findProfile(ctx.tenant, profileId))) throw notFound('Profile');
   const ranges = { activity: rangeOf(page, 'activity'), event: rangeOf(page, 'event') };
+  const entry = ({ item, position }: { item: Item; position: TrailPosition }): ActivityEntry => ({ position, kind: item.kind, data: item.data, occurredAt: item.occurredAt });
 
   if (page.endingBefore === undefined || page.startingAfter !== undefined) {
     const [activity, events] = await Promise.all([
       readSource(ctx, profileId, 'activity', ranges.activity, 'desc', page.limit),
       readSource(ctx, profileId, 'event', ranges.event, 'desc', page.limit),
     ]);
-    let smallest = { activity: olderThan(page.startingAfter, 'activity'), event: olderThan(page.startingAfter, 'event') };
-    return merge(activity, events, false)
-      .slice(0, page.limit)
-      .map((item) => {
-        smallest = { ...smallest, [item.source]: item.id };
-        return entryOf(item, { source: item.source, ...smallest });
-      });
+    // With nothing of a source read, its entries are all newer than the page: below the
+    // cursor's bound, or any id from the top.
+    const base = { activity: page.startingAfter?.activity ?? 1, event: page.startingAfter?.event ?? 1 };
+    return positioned(merge(activity, events, false), false, base).slice(0, page.limit).map(entry);
   }
 
   // Towards newer entries: read up from the bound, one entry more of each source than the
-  // page holds, so each entry of the page finds the nearest entry of the other source above
-  // it (which its position names); then turn the page round.
+  // page holds, so each entry of the page finds its neighbours of the other source; then
+  // turn the page round.
   const [activity, events] = await Promise.all([
     readSource(ctx, profileId, 'activity', ranges.activity, 'asc', page.limit + 1),
     readSource(ctx, profileId, 'event', ranges.event, 'asc', page.limit + 1),
   ]);
-  const merged = merge(activity, events, true);
-  const nearestAbove = (index: number, source: TrailSource): number => merged.slice(index).find((item) => item.source === source)?.id ?? 0;
-  return merged
-    .slice(0, page.limit)
-    .map((item, index) => entryOf(item, { source: item.source, activity: nearestAbove(index, 'activity'), event: nearestAbove(index, 'event') }))
-    .reverse();
+  const from = page.endingBefore;
+  const base = { activity: newerAbove(from, 'activity') + 1, event: newerAbove(from, 'event') + 1 };
+  return positioned(merge(activity, events, true), true, base).slice(0, page.limit).map(entry).reverse();
 }

@@ -10,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`delete from profile_activity where event_id is not null`.execute(db);
-  await db.schema.dropIndex('profile_activity_event_idx').execute();
+  // SQLite runs DDL outside the migration's transaction: a second attempt finds the index gone.
+  await db.schema.dropIndex('profile_activity_event_idx').ifExists().execute();
   await db.schema.alterTable('profile_activity').dropColumn('event_id').execute();
 }
