@@ -9,14 +9,10 @@ import type { Database } from './tables.js';
  */
 const shapes = new WeakMap<object, Map<string, string>>();
 
-/**
- * Inserts `rows` (every row with the same columns, in the same order, none undefined) and
- * answers their ids in the order given: both databases return the ids of a multi-row insert
- * in the order of its VALUES.
- */
-export async function insertReturningIds<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: ReadonlyArray<Insertable<Database[T]>>): Promise<number[]> {
+/** Inserts `rows`: every row with the same columns, in the same order, none undefined. */
+export async function insertRows<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: ReadonlyArray<Insertable<Database[T]>>): Promise<void> {
   const first = rows[0];
-  if (!first) return [];
+  if (!first) return;
   const columns = Object.keys(first);
   const adapter = db.getExecutor().adapter;
   let cache = shapes.get(adapter);
@@ -25,9 +21,9 @@ export async function insertReturningIds<T extends keyof Database & string>(db: 
   let text = cache.get(key);
   if (text === undefined) {
     // The first rows of a shape compile it; their values are not kept.
-    const compiled = db.insertInto(table).values(rows).returning(db.dynamic.ref('id')).compile();
+    const compiled = db.insertInto(table).values(rows).compile();
     // An undefined value compiles to DEFAULT instead of a parameter: the text would not fit other rows.
-    if (compiled.parameters.length !== rows.length * columns.length) throw new Error(`insertReturningIds: rows of ${table} must give every column a value (null, not undefined)`);
+    if (compiled.parameters.length !== rows.length * columns.length) throw new Error(`insertRows: rows of ${table} must give every column a value (null, not undefined)`);
     text = compiled.sql;
     if (cache.size > 1000) cache.clear();
     cache.set(key, text);
@@ -37,6 +33,5 @@ export async function insertReturningIds<T extends keyof Database & string>(db: 
     const values = row as Record<string, unknown>;
     for (const column of columns) parameters.push(values[column] ?? null);
   }
-  const result = await db.executeQuery<{ id: number }>(CompiledQuery.raw(text, parameters));
-  return result.rows.map((row) => row.id);
+  await db.executeQuery(CompiledQuery.raw(text, parameters));
 }

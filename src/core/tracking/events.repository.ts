@@ -2,21 +2,19 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { EventsTable, TrackableType } from '../../store/tables.js';
 import { withKeyBounds, type KeyBounds } from '../shared/pagination.js';
 import type { TenantDb } from '../shared/tenant.js';
-import { insertReturningIds } from '../../store/bulk-insert.js';
+import { insertRows } from '../../store/bulk-insert.js';
 
 export type EventRow = Selectable<EventsTable>;
 export type EventWithAction = EventRow & { action_name: string; action_title: string };
 
 const CHUNK = 200;
 
-/** Inserts many events in a few statements; ids come back in the order given. */
-export async function insertEvents(tenant: TenantDb, rows: ReadonlyArray<Omit<Insertable<EventsTable>, 'business_id'>>): Promise<number[]> {
-  const ids: number[] = [];
+/** Inserts many events in a few statements. */
+export async function insertEvents(tenant: TenantDb, rows: ReadonlyArray<Omit<Insertable<EventsTable>, 'business_id'>>): Promise<void> {
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK).map((row) => ({ ...row, business_id: tenant.businessId }));
-    ids.push(...(await insertReturningIds(tenant.db, 'events', chunk)));
+    await insertRows(tenant.db, 'events', chunk);
   }
-  return ids;
 }
 
 /**
