@@ -190,12 +190,18 @@ describe('event rules and lifecycle', () => {
     assert.equal(gone.body.activity.filter((entry) => entry.kind === 'event').length, 0);
   });
 
-  test('the trail merges events with the other entries by time and pages through them both ways', async () => {
+  /** A profile whose trail will hold `visit` events beside the list `Greens`; the clock a second on. */
+  async function trailFixture(): Promise<{ api: Api; profile: string }> {
     const api = await tenant(t);
     const profile = await api.createProfile();
     await api.post('/attribution/actions', { name: 'visit' });
     await api.createList('Greens');
     t.clock.tick();
+    return { api, profile };
+  }
+
+  test('the trail merges events with the other entries by time and pages through them both ways', async () => {
+    const { api, profile } = await trailFixture();
     await track(api, { action: 'visit', profile, metadata: { n: '1' } });
     await track(api, { action: 'visit', profile, metadata: { n: '2' } });
     t.clock.tick();
@@ -250,11 +256,7 @@ describe('event rules and lifecycle', () => {
   });
 
   test('trail pages stay put while entries of either source are added', async () => {
-    const api = await tenant(t);
-    const profile = await api.createProfile();
-    await api.post('/attribution/actions', { name: 'visit' });
-    await api.createList('Greens');
-    t.clock.tick();
+    const { api, profile } = await trailFixture();
     await track(api, { action: 'visit', profile, metadata: { n: '1' } });
     t.clock.tick();
     await track(api, { action: 'visit', profile, metadata: { n: '2' } });
