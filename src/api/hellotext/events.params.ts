@@ -18,10 +18,10 @@ import { cartInputFrom, lineItemsFrom, orderInputFrom, productInputFrom, product
 export const TRACKABLE_TYPES: readonly TrackableType[] = ['app', 'cart', 'coupon', 'form', 'order', 'product', 'product_variant', 'refund'];
 
 
-/** `name` or `name_id`: the first given. */
-export function aliased(body: Body, name: string): string | null | undefined {
+/** `name` or `name_id`: the first given (hot paths pass the `_id` spelling made once). */
+export function aliased(body: Body, name: string, idKey = `${name}_id`): string | null | undefined {
   const plain = textField(body, name);
-  return plain === undefined ? textField(body, `${name}_id`) : plain;
+  return plain === undefined ? textField(body, idKey) : plain;
 }
 
 export const sessionRef = (ids: PublicIds, text: string): SessionRef => ({ id: ids.decode('session', text), token: text });
@@ -79,8 +79,7 @@ const TRACKABLE_KEYS = TRACKABLE_TYPES.map((type) => ({ type, idKey: `${type}_id
 export function trackablesOf(body: Body, ids: PublicIds): Partial<Record<TrackableType, TrackableSpec>> {
   const specs: Partial<Record<TrackableType, TrackableSpec>> = {};
   for (const { type, idKey, parametersKey } of TRACKABLE_KEYS) {
-    const plain = textField(body, type);
-    const text = plain === undefined ? textField(body, idKey) : plain;
+    const text = aliased(body, type, idKey);
     const parameters = recordField(body, parametersKey);
     if (text !== undefined && text !== null && text !== '') specs[type] = trackableById(type, text, ids);
     else if (parameters) {
