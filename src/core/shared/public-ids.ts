@@ -1,57 +1,50 @@
-import { createHash } from 'node:crypto';
 import Sqids from 'sqids';
 import { notFound } from './errors.js';
 
 const LENGTH = 8;
 
-/** Every kind of object that has a Hellotext-style id. */
-export type IdKind =
-  | 'business'
-  | 'api_key'
-  | 'profile'
-  | 'property'
-  | 'list'
-  | 'suppression'
-  | 'activity'
-  | 'action'
-  | 'session'
-  | 'event'
-  | 'app'
-  | 'form'
-  | 'coupon'
-  | 'product'
-  | 'product_variant'
-  | 'order'
-  | 'order_item'
-  | 'cart'
-  | 'cart_item'
-  | 'refund'
-  | 'channel'
-  | 'template'
-  | 'message'
-  | 'webhook'
-  | 'webhook_delivery';
+/**
+ * Every kind of object that has a Hellotext-style id. An id carries its kind's place in this
+ * list, so the order is part of every id ever handed out: append, never reorder or remove.
+ */
+const KINDS = [
+  'business',
+  'api_key',
+  'profile',
+  'property',
+  'list',
+  'suppression',
+  'activity',
+  'action',
+  'session',
+  'event',
+  'app',
+  'form',
+  'coupon',
+  'product',
+  'product_variant',
+  'order',
+  'order_item',
+  'cart',
+  'cart_item',
+  'refund',
+  'channel',
+  'template',
+  'message',
+  'webhook',
+  'webhook_delivery',
+] as const;
 
-/** A deterministic permutation of `alphabet` for `kind`, so each kind reads ids differently. */
-function alphabetFor(alphabet: string, kind: IdKind): string {
-  const letters = [...alphabet];
-  let seed = createHash('sha256').update(`${kind}:${alphabet}`).digest();
-  for (let i = letters.length - 1; i > 0; i--) {
-    if (i % 16 === 0) seed = createHash('sha256').update(seed).digest();
-    const j = (seed.readUInt16BE((i % 16) * 2) % (i + 1)) as number;
-    [letters[i], letters[j]] = [letters[j] as string, letters[i] as string];
-  }
-  return letters.join('');
-}
+export type IdKind = (typeof KINDS)[number];
 
 /**
  * Encoding checks every id against sqids' blocklist of words, which makes it the dearest step
- * of answering a page of objects: recent ids are kept, both ways. Forged ids are never kept.
+ * of answering a page of objects: recent ids are kept, both ways, per kind. Forged ids are
+ * never kept.
  */
 const CACHED_IDS_PER_KIND = 20_000;
 
-interface Codec {
-  readonly sqids: Sqids;
+interface Cache {
   readonly encoded: Map<number, string>;
   readonly decoded: Map<string, number>;
 }
@@ -61,49 +54,50 @@ function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
   cache.set(key, value);
 }
 
+const isKey = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
+
 /**
- * Hellotext-style ids: 8 opaque characters that reversibly encode an integer key with this
- * installation's alphabet, permuted per kind of object, so a list's id is no profile's id.
- * Anything that is not the canonical encoding of one key of that kind (forged, truncated,
+ * Hellotext-style ids: 8 or more opaque characters that reversibly encode, with this
+ * installation's alphabet, the kind of object (its place in KINDS) followed by its integer
+ * key. One alphabet for every kind and the kind inside make the kinds' ids disjoint: a string
+ * decodes to one tuple at most, so a list's id can never be read as a profile's. Anything that
+ * is not the canonical encoding of one key of the kind asked for (forged, truncated,
  * re-padded, another kind's) decodes to undefined, which routes turn into a 404.
  */
 export class PublicIds {
-  readonly #alphabet: string;
-  readonly #codecs = new Map<IdKind, Codec>();
+  readonly #sqids: Sqids;
+  readonly #caches = new Map<IdKind, Cache>();
 
   constructor(alphabet: string) {
-    this.#alphabet = alphabet;
+    this.#sqids = new Sqids({ alphabet, minLength: LENGTH });
   }
 
-  #codec(kind: IdKind): Codec {
-    let codec = this.#codecs.get(kind);
-    if (!codec) {
-      codec = { sqids: new Sqids({ alphabet: alphabetFor(this.#alphabet, kind), minLength: LENGTH }), encoded: new Map(), decoded: new Map() };
-      this.#codecs.set(kind, codec);
+  #cache(kind: IdKind): Cache {
+    let cache = this.#caches.get(kind);
+    if (!cache) {
+      cache = { encoded: new Map(), decoded: new Map() };
+      this.#caches.set(kind, cache);
     }
-    return codec;
+    return cache;
   }
 
   encode(kind: IdKind, id: number): string {
-    const codec = this.#codec(kind);
-    let publicId = codec.encoded.get(id);
+    const cache = this.#cache(kind);
+    let publicId = cache.encoded.get(id);
     if (publicId === undefined) {
-      publicId = codec.sqids.encode([id]);
-      remember(codec.encoded, id, publicId);
+      publicId = this.encodeTuple(kind, [id]);
+      remember(cache.encoded, id, publicId);
     }
     return publicId;
   }
 
   decode(kind: IdKind, publicId: string): number | undefined {
-    if (publicId.length < LENGTH || publicId.length > 24) return undefined;
-    const codec = this.#codec(kind);
-    const known = codec.decoded.get(publicId);
+    const cache = this.#cache(kind);
+    const known = cache.decoded.get(publicId);
     if (known !== undefined) return known;
-    const numbers = codec.sqids.decode(publicId);
-    if (numbers.length !== 1) return undefined;
-    const [id] = numbers as [number];
-    if (!Number.isSafeInteger(id) || id < 1 || this.encode(kind, id) !== publicId) return undefined;
-    remember(codec.decoded, publicId, id);
+    const [id] = this.decodeTuple(kind, publicId, 1) ?? [];
+    if (id === undefined || id < 1) return undefined;
+    remember(cache.decoded, publicId, id);
     return id;
   }
 
@@ -112,14 +106,14 @@ export class PublicIds {
    * the activity trail's). Not cached: such ids are read a page at a time.
    */
   encodeTuple(kind: IdKind, numbers: readonly number[]): string {
-    return this.#codec(kind).sqids.encode([...numbers]);
+    return this.#sqids.encode([KINDS.indexOf(kind), ...numbers]);
   }
 
-  /** The integers behind an id made by `encodeTuple`, if it is the canonical encoding of `length` of them. */
+  /** The integers behind an id of `kind` made by `encodeTuple`, if it is the canonical encoding of `length` of them. */
   decodeTuple(kind: IdKind, publicId: string, length: number): number[] | undefined {
     if (publicId.length < LENGTH || publicId.length > 40) return undefined;
-    const numbers = this.#codec(kind).sqids.decode(publicId);
-    if (numbers.length !== length || !numbers.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
+    const [tag, ...numbers] = this.#sqids.decode(publicId);
+    if (tag !== KINDS.indexOf(kind) || numbers.length !== length || !numbers.every(isKey)) return undefined;
     return this.encodeTuple(kind, numbers) === publicId ? numbers : undefined;
   }
 
