@@ -21,7 +21,7 @@ export async function openRuntime(config: Config, options: { logTo?: 'stdout' | 
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
-    sqliteProcedures: ingestProcedures(config, options.logTo),
+    procedures: ingestProcedures(config, options.logTo),
     onIdleConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection was closed by the server; the pool replaces it'),
   });
   try {

@@ -113,7 +113,7 @@ export const configSchema = {
   ),
   DATA_DIR: variable('Directory of the embedded SQLite database and other local state.', './data', text),
   DATABASE_URL: variable('postgres://… to use PostgreSQL instead of the embedded SQLite file.', undefined, postgresUrl),
-  DATABASE_POOL_SIZE: variable('PostgreSQL connections per process.', '10', integer(1, 200)),
+  DATABASE_POOL_SIZE: variable('PostgreSQL connections per process, beside the two of the thread that writes tracked events.', '10', integer(1, 200)),
   LOG_LEVEL: variable('pino log level.', 'info', oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   BODY_LIMIT_BYTES: variable('Largest accepted request body.', '1048576', integer(1024, 1024 * 1024 * 1024)),
   ALLOW_PRIVATE_URLS: variable(

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { capabilitiesOf, type Capabilities } from './capabilities.js';
-import type { SqliteProcedureModules } from './sqlite-thread.protocol.js';
+import { postgresPool } from './postgres-pool.js';
+import { PostgresProcedureThread } from './postgres-thread.js';
+import type { ProcedureModules } from './procedures.js';
 import { ThreadedSqliteDialect } from './sqlite-thread.js';
 import type { Database } from './tables.js';
 
@@ -14,8 +15,11 @@ export interface StoreOptions {
   readonly poolSize?: number;
   /** SQLite file name inside dataDir (tests use their own). */
   readonly sqliteFile?: string;
-  /** Procedures the SQLite thread offers (sqlite-thread.protocol.ts); ignored on PostgreSQL. */
-  readonly sqliteProcedures?: SqliteProcedureModules;
+  /**
+   * Procedures (procedures.ts) the store runs in a thread: SQLite's connection thread, or on
+   * PostgreSQL a thread with a pool of its own (PROCEDURE_POOL_SIZE more connections).
+   */
+  readonly procedures?: ProcedureModules;
   /**
    * Told when PostgreSQL drops an idle pooled connection (a server restart, a failover): the
    * pool replaces it, so this is news, not a failure. Without a listener it would end the process.
@@ -34,25 +38,25 @@ export interface Store {
 export type ProcedureRunner = (procedure: string, payload: unknown) => Promise<unknown>;
 const procedureRunners = new WeakMap<Kysely<Database>, ProcedureRunner>();
 
-/**
- * How to run a procedure in the thread of a SQLite store opened with `sqliteProcedures`
- * (sqlite-thread.protocol.ts); undefined for PostgreSQL, whose driver is asynchronous anyway.
- */
+/** How to run a procedure in the thread of a store opened with `procedures`; undefined without them. */
 export function threadProcedures(db: Kysely<Database>): ProcedureRunner | undefined {
   return procedureRunners.get(db);
 }
 
-const PG_INT8 = 20;
-const PG_NUMERIC = 1700;
+/**
+ * Connections of the PostgreSQL procedure thread's pool: one batch of events at a time is
+ * written (event-batches.ts); the second serves a failed batch written again event by event.
+ */
+export const PROCEDURE_POOL_SIZE = 2;
 
 export function openStore(options: StoreOptions): Store {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.onIdleConnectionError) : openSqlite(options);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options);
 }
 
 function openSqlite(options: StoreOptions): Store {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, options.sqliteFile ?? 'hellohub.sqlite');
-  const dialect = new ThreadedSqliteDialect({ file, procedures: options.sqliteProcedures });
+  const dialect = new ThreadedSqliteDialect({ file, procedures: options.procedures });
   const db = new Kysely<Database>({ dialect });
   procedureRunners.set(db, (procedure, payload) => dialect.call(db, procedure, payload));
   return {
@@ -63,24 +67,20 @@ function openSqlite(options: StoreOptions): Store {
   };
 }
 
-function openPostgres(url: string, poolSize: number, onIdleConnectionError: (error: Error) => void = () => undefined): Store {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    // int8 ids and epoch milliseconds fit a JS number; numeric stays a string (money).
-    types: {
-      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-        oid === PG_INT8 ? (value: string) => Number(value) : oid === PG_NUMERIC ? (value: string) => value : pg.types.getTypeParser(oid, format),
-    },
-  });
-  pool.on('error', onIdleConnectionError);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+function openPostgres(url: string, options: StoreOptions): Store {
+  const onIdleConnectionError = options.onIdleConnectionError ?? (() => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(url, options.poolSize ?? 10, onIdleConnectionError) }) });
+  const thread = options.procedures && new PostgresProcedureThread({ url, poolSize: PROCEDURE_POOL_SIZE, procedures: options.procedures }, onIdleConnectionError);
+  if (thread) procedureRunners.set(db, (procedure, payload) => thread.call(procedure, payload));
   const location = new URL(url);
   location.password = location.password ? '***' : '';
   return {
     db,
     capabilities: capabilitiesOf('postgres'),
     location: location.toString(),
-    close: () => db.destroy(),
+    close: async () => {
+      await thread?.close();
+      await db.destroy();
+    },
   };
 }

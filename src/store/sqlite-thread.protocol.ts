@@ -1,26 +1,10 @@
 /** Messages between the main thread and the SQLite thread (sqlite-thread.ts, sqlite-thread.worker.ts). */
-import type { Kysely } from 'kysely';
-import type { Database } from './tables.js';
-
-/**
- * Work that runs whole inside the SQLite thread, on its connection: a use case made of many
- * statements then costs one message each way instead of one per statement (see
- * docs/architecture.md). A procedure module exports `createSqliteProcedures`; the thread
- * imports it at its first call. Payloads and results cross threads by structured cloning.
- */
-export type SqliteProcedure = (payload: unknown) => Promise<unknown>;
-export type CreateSqliteProcedures = (db: Kysely<Database>, context: unknown) => Readonly<Record<string, SqliteProcedure>>;
-
-export interface SqliteProcedureModules {
-  /** Module URLs, each exporting `createSqliteProcedures`. */
-  readonly modules: readonly string[];
-  /** Handed to every module (structured-clonable data: the configuration, say). */
-  readonly context: unknown;
-}
+import type { ProcedureModules } from './procedures.js';
+import type { ThreadErrorData } from './worker-threads.js';
 
 export interface SqliteThreadOptions {
   readonly file: string;
-  readonly procedures?: SqliteProcedureModules | undefined;
+  readonly procedures?: ProcedureModules | undefined;
 }
 
 /**
@@ -39,18 +23,12 @@ export type SqliteRequest =
  */
 export type SqliteEnvelope<T> = T | { readonly batch: readonly T[] };
 
-export interface SqliteErrorData {
-  readonly name: string;
-  readonly message: string;
-  readonly code?: string;
-}
-
 export type SqliteReply =
   | { readonly id: number; readonly ready: true }
   /** Rows as JSON text when every value is a string, a finite number or null (see below); cloned otherwise. */
   | { readonly id: number; readonly rows: unknown[] | string; readonly changes?: number; readonly lastInsertRowid?: number }
   | { readonly id: number; readonly result: unknown }
-  | { readonly id: number; readonly error: SqliteErrorData };
+  | { readonly id: number; readonly error: ThreadErrorData };
 
 /** What JSON carries unchanged: the values that may travel as JSON text. */
 export function isJsonSafe(value: unknown): boolean {

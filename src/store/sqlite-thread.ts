@@ -7,7 +7,7 @@
  * (src/core/shared/group-commit.ts) fill its batches.
  */
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import {
   CompiledQuery,
   SqliteAdapter,
@@ -24,16 +24,7 @@ import {
 } from 'kysely';
 import { isJsonSafe, type SqliteEnvelope, type SqliteReply, type SqliteRequest, type SqliteThreadOptions } from './sqlite-thread.protocol.js';
 import type { Database } from './tables.js';
-
-/** An error raised in the SQLite thread, with its name and code (SQLITE_CONSTRAINT_UNIQUE, …) kept. */
-export class SqliteThreadError extends Error {
-  readonly code: string | undefined;
-  constructor(name: string, message: string, code: string | undefined) {
-    super(message);
-    this.name = name;
-    this.code = code;
-  }
-}
+import { startWorker, ThreadError } from './worker-threads.js';
 
 type Settle = { resolve: (reply: SqliteReply) => void; reject: (error: Error) => void };
 
@@ -46,11 +37,7 @@ class SqliteThread {
   #exited: Error | undefined;
 
   constructor(options: SqliteThreadOptions) {
-    this.#worker = import.meta.url.endsWith('.ts')
-      ? // Under tsx (tests, development) the worker is TypeScript too and registers tsx's loader
-        // itself: Node 20 does not apply `--import` hooks to a worker's entry module.
-        new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./sqlite-thread.worker.ts', import.meta.url).href)}); })`, { eval: true, workerData: options })
-      : new Worker(new URL('./sqlite-thread.worker.js', import.meta.url), { workerData: options });
+    this.#worker = startWorker(import.meta.url, 'sqlite-thread.worker', options);
     this.#worker.on('message', (message: SqliteEnvelope<SqliteReply>) => this.#receive(message));
     this.#worker.on('error', (error) => this.#fail(error));
     this.#worker.on('exit', (code) => this.#fail(new Error(`the SQLite thread exited (code ${code})`)));
@@ -59,7 +46,7 @@ class SqliteThread {
   /** Resolves once the database is open (pragmas set); rejects with the reason it could not be. Call once, at once. */
   ready(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#pending.set(0, { resolve: (reply) => ('error' in reply ? reject(threadError(reply.error)) : resolve()), reject });
+      this.#pending.set(0, { resolve: (reply) => ('error' in reply ? reject(new ThreadError(reply.error)) : resolve()), reject });
     });
   }
 
@@ -139,10 +126,6 @@ class SqliteThread {
   }
 }
 
-function threadError(error: { name: string; message: string; code?: string }): SqliteThreadError {
-  return new SqliteThreadError(error.name, error.message, error.code);
-}
-
 /**
  * Who may post statements now. Statements outside a transaction are posted as they come,
  * without waiting for the answers to those before them: the thread runs them in order. Only a
@@ -189,7 +172,7 @@ class ThreadConnection implements DatabaseConnection {
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     if (!this.inTransaction) while (this.gate.open) await this.gate.open;
     const reply = await this.thread.query(compiledQuery.sql, compiledQuery.parameters);
-    if ('error' in reply) throw threadError(reply.error);
+    if ('error' in reply) throw new ThreadError(reply.error);
     if (!('rows' in reply)) throw new Error('the SQLite thread answered a query with no result');
     const { rows, changes, lastInsertRowid } = reply;
     return {
@@ -277,7 +260,7 @@ class ThreadedSqliteDriver implements Driver {
     while (this.#gate.open) await this.#gate.open;
     if (!this.#thread) throw new Error('the SQLite store is not open');
     const reply = await this.#thread.call(procedure, payload);
-    if ('error' in reply) throw threadError(reply.error);
+    if ('error' in reply) throw new ThreadError(reply.error);
     if (!('result' in reply)) throw new Error('the SQLite thread answered a call with no result');
     return reply.result;
   }
@@ -301,7 +284,7 @@ export class ThreadedSqliteDialect implements Dialect {
   }
 
   /**
-   * Runs a procedure (sqlite-thread.protocol.ts) in the thread. Kysely starts the driver
+   * Runs a procedure (procedures.ts) in the thread. Kysely starts the driver
    * lazily: `db` is the instance made with this dialect, opened here if it is not yet.
    */
   async call(db: Kysely<Database>, procedure: string, payload: unknown): Promise<unknown> {

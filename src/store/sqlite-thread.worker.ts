@@ -6,9 +6,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
+import { loadProcedures, type Procedure } from './procedures.js';
 import { isJsonSafe } from './sqlite-thread.protocol.js';
-import type { CreateSqliteProcedures, SqliteEnvelope, SqliteErrorData, SqliteProcedure, SqliteReply, SqliteRequest, SqliteThreadOptions } from './sqlite-thread.protocol.js';
+import type { SqliteEnvelope, SqliteReply, SqliteRequest, SqliteThreadOptions } from './sqlite-thread.protocol.js';
 import type { Database } from './tables.js';
+import { describeError } from './worker-threads.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-thread.worker runs only as a worker thread');
@@ -32,7 +34,7 @@ try {
   sqlite.pragma('wal_autocheckpoint = 10000');
   port.postMessage({ id: 0, ready: true } satisfies SqliteReply);
 } catch (error) {
-  port.postMessage({ id: 0, error: describe(error) } satisfies SqliteReply);
+  port.postMessage({ id: 0, error: describeError(error) } satisfies SqliteReply);
   port.close();
   throw error;
 }
@@ -63,12 +65,6 @@ function isJsonSafeRow(row: unknown): boolean {
 /** Structured cloning turns a Buffer into a plain Uint8Array, which better-sqlite3 does not bind. */
 function bindable(value: unknown): unknown {
   return value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value;
-}
-
-function describe(error: unknown): SqliteErrorData {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-  return { name: error.name, message: error.message, ...(code === undefined ? {} : { code }) };
 }
 
 /**
@@ -113,23 +109,16 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-let procedures: Promise<Map<string, SqliteProcedure>> | undefined;
+let procedures: Promise<Map<string, Procedure>> | undefined;
 
 /** Procedures see the connection through Kysely, sharing the statement cache. */
-async function loadProcedures(): Promise<Map<string, SqliteProcedure>> {
+function procedureDatabase(): Kysely<Database> {
   const database = { close: () => undefined, prepare: (source: string): SqliteStatement => prepare(source) };
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
-  const found = new Map<string, SqliteProcedure>();
-  for (const url of options.procedures?.modules ?? []) {
-    const module = (await import(url)) as { createSqliteProcedures?: CreateSqliteProcedures };
-    if (typeof module.createSqliteProcedures !== 'function') throw new Error(`${url} exports no createSqliteProcedures`);
-    for (const [name, procedure] of Object.entries(module.createSqliteProcedures(db, options.procedures?.context))) found.set(name, procedure);
-  }
-  return found;
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
 }
 
 async function call(request: Extract<SqliteRequest, { kind: 'call' }>): Promise<SqliteReply> {
-  procedures ??= loadProcedures();
+  procedures ??= loadProcedures(procedureDatabase(), 'sqlite', options.procedures);
   const procedure = (await procedures).get(request.procedure);
   if (!procedure) throw new Error(`no SQLite procedure is named "${request.procedure}"`);
   return { id: request.id, result: await procedure(request.payload) };
@@ -167,7 +156,7 @@ async function drain(): Promise<void> {
       try {
         replies.push(query(request));
       } catch (error) {
-        replies.push({ id: request.id, error: describe(error) });
+        replies.push({ id: request.id, error: describeError(error) });
       }
       if (replies.length === 1) oldestReplyAt = performance.now();
       continue;
@@ -176,7 +165,7 @@ async function drain(): Promise<void> {
     try {
       replies.push(await call(request));
     } catch (error) {
-      replies.push({ id: request.id, error: describe(error) });
+      replies.push({ id: request.id, error: describeError(error) });
     }
   }
   send(replies);

@@ -37,7 +37,12 @@ describe('/metrics', () => {
     let text = '';
     while (Date.now() < deadline) {
       text = (await t.app.inject({ url: '/metrics' })).body;
-      if (sample(text, 'hellohub_jobs{state="dead"}') === 1 && sample(text, 'hellohub_jobs_finished_total{kind="probe.flaky",outcome="retry"}') >= 1) break;
+      // The worker counts an outcome after recording it: wait for every figure asserted below.
+      const settled =
+        sample(text, 'hellohub_jobs{state="dead"}') === 1 &&
+        sample(text, 'hellohub_jobs_finished_total{kind="probe.broken",outcome="dead"}') === 1 &&
+        sample(text, 'hellohub_jobs_finished_total{kind="probe.flaky",outcome="retry"}') >= 1;
+      if (settled) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await worker.stop(1000);

@@ -47,7 +47,7 @@ export async function testCore(options: TestCoreOptions = {}): Promise<TestCore>
       ...options.config,
     },
   );
-  const store = openStore({ databaseUrl, dataDir, poolSize: 5, sqliteProcedures: ingestProcedures(config) });
+  const store = openStore({ databaseUrl, dataDir, poolSize: 5, procedures: ingestProcedures(config) });
   await migrateToLatest(store.db, store.capabilities);
   const outbound = createOutboundClient({ allowPrivateUrls: true, timeoutMs: config.OUTBOUND_TIMEOUT_MS });
   return {

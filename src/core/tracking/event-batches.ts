@@ -3,10 +3,12 @@
  * together, a batch per transaction (group commit), and each request is answered once its
  * batch committed.
  *
- * - SQLite: each batch is written whole inside the SQLite thread (ingest.procedures.ts), so
- *   it costs one message each way instead of one per statement, and the server goes on
- *   reading requests meanwhile.
- * - PostgreSQL: the batch's statements go over one connection.
+ * Each batch is written whole in the store's thread (ingest.procedures.ts): SQLite's
+ * connection thread, or PostgreSQL's procedure thread with its own pool. It costs the server
+ * one message each way instead of a round trip per statement, and the server goes on reading
+ * requests meanwhile; on PostgreSQL the batch's statements no longer wait behind those
+ * requests for their answers to be read. A store opened without procedures writes on the
+ * caller's connection.
  *
  * One batch at a time per process, on both. A second batch queued behind the first (tried on
  * both) makes batches smaller, and a commit costs about the same however few events it
@@ -22,7 +24,7 @@ import type { TenantContext } from '../shared/tenant.js';
 import { writeBatch, type Outcome, type Pending } from './event-ingest.js';
 import type { PreparedEvent } from './track-input.js';
 
-/** The SQLite-thread procedure that writes a batch (ingest.procedures.ts). */
+/** The procedure that writes a batch in the store's thread (ingest.procedures.ts). */
 export const WRITE_EVENTS = 'events.write';
 
 export interface WriteEventsPayload {
@@ -46,7 +48,7 @@ export function toWire(outcome: Outcome): WireOutcome {
 function fromWire(outcome: WireOutcome): Outcome {
   if (outcome.ok) return { ok: true, value: undefined };
   if (outcome.domain) return { ok: false, error: new DomainError(outcome.domain.code, outcome.message, outcome.domain.parameter) };
-  return { ok: false, error: new Error(`writing the event failed in the SQLite thread: ${outcome.message}`) };
+  return { ok: false, error: new Error(`writing the event failed in the store's thread: ${outcome.message}`) };
 }
 
 function isWireOutcomes(value: unknown, length: number): value is WireOutcome[] {
@@ -56,7 +58,7 @@ function isWireOutcomes(value: unknown, length: number): value is WireOutcome[] 
 async function writeInThread(run: ProcedureRunner, ctx: CoreContext, items: Pending[]): Promise<Outcome[]> {
   const payload: WriteEventsPayload = { items, now: ctx.clock.now() };
   const result = await run(WRITE_EVENTS, payload);
-  if (!isWireOutcomes(result, items.length)) throw new Error('the SQLite thread answered a batch of events with something else than its outcomes');
+  if (!isWireOutcomes(result, items.length)) throw new Error("the store's thread answered a batch of events with something else than its outcomes");
   return result.map(fromWire);
 }
 

@@ -1,14 +1,14 @@
 /**
- * The SQLite thread's side of event ingestion (event-batches.ts): a batch is written there
+ * The store thread's side of event ingestion (event-batches.ts): a batch is written there
  * whole, on the thread's connection, with a core context of its own. The composition root
- * opens SQLite stores with this module (INGEST_PROCEDURES) so the thread can load it.
+ * opens stores with this module (`ingestProcedures`) so the thread can load it.
  */
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/config.js';
 import { createOutboundClient } from '../../net/outbound-client.js';
 import { createLogger } from '../../observability/logger.js';
-import { capabilitiesOf } from '../../store/capabilities.js';
-import type { CreateSqliteProcedures, SqliteProcedureModules } from '../../store/sqlite-thread.protocol.js';
+import type { Capabilities } from '../../store/capabilities.js';
+import type { CreateProcedures, ProcedureModules } from '../../store/procedures.js';
 import type { Database } from '../../store/tables.js';
 import type { CoreContext } from '../context.js';
 import { toWire, WRITE_EVENTS, type WriteEventsPayload } from './event-batches.js';
@@ -17,10 +17,10 @@ import { writeBatch } from './event-ingest.js';
 type LogDestination = 'stdout' | 'stderr';
 
 /**
- * What a composition root passes to `openStore` for SQLite (the thread loads this module);
- * the thread logs where the process does.
+ * What a composition root passes to `openStore` (the store's thread loads this module); the
+ * thread logs where the process does.
  */
-export function ingestProcedures(config: Config, logTo: LogDestination = 'stdout'): SqliteProcedureModules {
+export function ingestProcedures(config: Config, logTo: LogDestination = 'stdout'): ProcedureModules {
   return { modules: [import.meta.url], context: { config, logTo } };
 }
 
@@ -40,13 +40,13 @@ function isPayload(value: unknown): value is WriteEventsPayload {
   return typeof value === 'object' && value !== null && 'items' in value && Array.isArray(value.items) && 'now' in value && typeof value.now === 'number';
 }
 
-export const createSqliteProcedures: CreateSqliteProcedures = (db: Kysely<Database>, context: unknown) => {
+export const createProcedures: CreateProcedures = (db: Kysely<Database>, caps: Capabilities, context: unknown) => {
   if (!isContext(context)) throw new Error('the ingest procedures need { config, logTo } as their context');
   const { config, logTo } = context;
   let now = 0;
   const ctx: CoreContext = {
     db,
-    caps: capabilitiesOf('sqlite'),
+    caps,
     config,
     // The batch's time is the caller's (tests drive a manual clock there).
     clock: { now: () => now },
