@@ -115,17 +115,20 @@ const minimalPostgresInsert = `
   const flush = async () => {
     if (running || queue.length === 0) return;
     running = true;
-    const batch = queue;
-    queue = [];
-    await pool.query('insert into yardstick_events (business_id, body, created_at) select 1, body, $2 from unnest($1::text[]) as body', [batch.map((item) => JSON.stringify(item.body)), Date.now()]);
-    for (const item of batch) item.resolve();
+    const batch = queue.splice(0, 256);
+    try {
+      await pool.query('insert into yardstick_events (business_id, body, created_at) select 1, body, $2 from unnest($1::text[]) as body', [batch.map((item) => JSON.stringify(item.body)), Date.now()]);
+      for (const item of batch) item.resolve();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
     running = false;
     void flush();
   };
   const app = require('fastify')({ bodyLimit: 1048576 });
   app.post('/v1/attribution/events', async (request, reply) => {
     if (typeof request.body !== 'object' || request.body === null) return reply.code(400).send({ errors: [] });
-    await new Promise((resolve) => { queue.push({ body: request.body, resolve }); setImmediate(flush); });
+    await new Promise((resolve, reject) => { queue.push({ body: request.body, resolve, reject }); setImmediate(flush); });
     return reply.code(201).send({ status: 'received', state: 'ok' });
   });
   app.get('/healthz', async () => ({ status: 'ok' }));

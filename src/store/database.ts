@@ -44,8 +44,9 @@ export function threadProcedures(db: Kysely<Database>): ProcedureRunner | undefi
 }
 
 /**
- * Connections of the PostgreSQL procedure thread's pool: one batch of events at a time is
- * written (event-batches.ts); the second serves a failed batch written again event by event.
+ * Connections of the PostgreSQL procedure thread's pool. One batch of events is written at a
+ * time (event-batches.ts); the second connection lets a failed batch's events, written again
+ * one by one, go two at a time.
  */
 export const PROCEDURE_POOL_SIZE = 2;
 
@@ -79,8 +80,11 @@ function openPostgres(url: string, options: StoreOptions): Store {
     capabilities: capabilitiesOf('postgres'),
     location: location.toString(),
     close: async () => {
-      await thread?.close();
-      await db.destroy();
+      try {
+        await thread?.close();
+      } finally {
+        await db.destroy();
+      }
     },
   };
 }

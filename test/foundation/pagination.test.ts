@@ -63,11 +63,10 @@ describe('keyset pagination', () => {
   });
 
   test('bad limits and forged cursors are 422 invalid', async () => {
-    // Cursors no install alphabet can decode: too short, or characters outside [A-Za-z0-9].
-    // (An arbitrary 8-letter string such as 'zzzzzzzz' is a canonical id under ~1.5% of
-    // alphabets, and so is another kind's id: only one known not to decode here is used.)
-    const profileId = [1, 2, 3, 4, 5].map((n) => t.ids.encode('profile', n)).find((id) => t.ids.decode('api_key', id) === undefined);
-    assert.ok(profileId);
+    // Cursors no install alphabet can decode: too short, characters outside [A-Za-z0-9], or
+    // another kind's id (kinds never share ids). An arbitrary 8-letter string such as
+    // 'zzzzzzzz' could be a canonical id under some alphabets, so none is used.
+    const profileId = t.ids.encode('profile', 1);
     const cursors = ['?starting_after=notAnId!', '?ending_before=abc', '?starting_after=zzzz-zzz', `?ending_before=${profileId}`];
     for (const query of ['?limit=0', '?limit=-3', '?limit=abc', ...cursors]) {
       const res = await t.app.inject({ url: `/v1/api_keys${query}`, headers: bearer(token) });

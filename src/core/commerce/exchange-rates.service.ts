@@ -6,8 +6,9 @@ import type { Money } from './money.js';
 
 /**
  * Conversion into a business's reporting currency, through the euro as the ECB publishes
- * rates. Rates change a few times a day at most, so each process keeps them for a minute;
- * an import in another process is seen within that minute.
+ * rates. Rates change a few times a day at most, so each process (and apart, the store's
+ * thread that writes event batches) keeps them for a minute; an import elsewhere
+ * (`hellohub rates import` is a process of its own) is seen within that minute.
  */
 const CACHE_MS = 60_000;
 

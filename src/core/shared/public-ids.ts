@@ -2,6 +2,8 @@ import Sqids from 'sqids';
 import { notFound } from './errors.js';
 
 const LENGTH = 8;
+/** A (kind, key) pair never encodes longer: anything longer is no id, refused before any work. */
+const MAX_ID_LENGTH = 24;
 
 /**
  * Every kind of object that has a Hellotext-style id. An id carries its kind's place in this
@@ -92,6 +94,7 @@ export class PublicIds {
   }
 
   decode(kind: IdKind, publicId: string): number | undefined {
+    if (publicId.length > MAX_ID_LENGTH) return undefined;
     const cache = this.#cache(kind);
     const known = cache.decoded.get(publicId);
     if (known !== undefined) return known;

@@ -43,21 +43,20 @@ function isPayload(value: unknown): value is WriteEventsPayload {
 export const createProcedures: CreateProcedures = (db: Kysely<Database>, caps: Capabilities, context: unknown) => {
   if (!isContext(context)) throw new Error('the ingest procedures need { config, logTo } as their context');
   const { config, logTo } = context;
-  let now = 0;
-  const ctx: CoreContext = {
+  const base: Omit<CoreContext, 'clock'> = {
     db,
     caps,
     config,
-    // The batch's time is the caller's (tests drive a manual clock there).
-    clock: { now: () => now },
     logger: createLogger(config.LOG_LEVEL, logTo),
     outbound: createOutboundClient({ allowPrivateUrls: config.ALLOW_PRIVATE_URLS, timeoutMs: config.OUTBOUND_TIMEOUT_MS, userAgent: 'hellohub' }),
   };
   return {
     [WRITE_EVENTS]: async (payload) => {
       if (!isPayload(payload)) throw new Error(`${WRITE_EVENTS} was called without { items, now }`);
-      now = payload.now;
-      return (await writeBatch(ctx, payload.items)).map(toWire);
+      // The batch's time is the caller's (tests drive a manual clock there), per call: the
+      // PostgreSQL thread may run calls side by side.
+      const { now } = payload;
+      return (await writeBatch({ ...base, clock: { now: () => now } }, payload.items)).map(toWire);
     },
   };
 };
