@@ -1,3 +1,4 @@
+import { catalogImageJobHandlers } from '../core/commerce/catalog-images.jobs.js';
 import type { CoreContext } from '../core/context.js';
 import { templateJobHandlers } from '../core/messaging/templates.jobs.js';
 import { messageJobHandlers } from '../core/messaging/messages.job.js';
@@ -14,11 +15,11 @@ export interface RunningWorker {
 
 /**
  * The job kinds this installation runs, bound to the context they run with. Each capability
- * adds its handlers here as it arrives (message sending, webhook delivery, attachment
- * downloads, imports).
+ * adds its handlers here as it arrives (message sending, webhook delivery, attachment and
+ * image downloads, imports).
  */
 export function jobHandlers(ctx: CoreContext): JobHandlers {
-  return { ...webhookJobHandlers(ctx), ...templateJobHandlers(ctx), ...messageJobHandlers(ctx) };
+  return { ...webhookJobHandlers(ctx), ...templateJobHandlers(ctx), ...messageJobHandlers(ctx), ...catalogImageJobHandlers(ctx) };
 }
 
 /** Starts a worker for `hellohub serve` / `hellohub worker`, counting outcomes in metrics. */

@@ -8,6 +8,7 @@ import * as messaging from './migrations/2026-11-22-04-messaging.js';
 import * as templateSubmission from './migrations/2026-11-22-05-template-submission.js';
 import * as jobClaims from './migrations/2026-11-22-06-job-claims.js';
 import * as eventTrail from './migrations/2026-11-23-01-event-trail.js';
+import * as catalogImages from './migrations/2026-11-23-02-catalog-images.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -25,6 +26,7 @@ const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['2026-11-22-05-template-submission', templateSubmission],
   ['2026-11-22-06-job-claims', jobClaims],
   ['2026-11-23-01-event-trail', eventTrail],
+  ['2026-11-23-02-catalog-images', catalogImages],
 ];
 
 export class MigrationError extends Error {}

@@ -12,6 +12,7 @@ import { audienceApp, ENCODINGS, type AudienceApp, type Encoding } from '../audi
 import { Shop } from '../commerce/commerce-client.js';
 import type { TemplateJson } from './messages-support.js';
 import { testBusiness } from '../support/app.js';
+import { runDueJobs } from '../support/jobs.js';
 
 /** Attachment headers: the download job, the platform's formats and sizes, storage, SSRF refusal, timeouts and retries. */
 
@@ -109,27 +110,8 @@ describe('template attachments', () => {
   const jobsOf = (api: Shop) => t.core.db.selectFrom('jobs').selectAll().where('business_id', '=', api.businessId).where('state', '=', 'queued').orderBy('id').execute();
   const stored = (api: Shop, sha256: string) => path.join(t.core.config.DATA_DIR, 'media', String(api.businessId), sha256);
 
-  /**
-   * Runs the business's due jobs with the installation's handlers, as a worker would with
-   * `ctx`; a job that throws stays queued with its attempt counted. Answers each job's error.
-   */
-  async function runJobs(api: Shop, ctx: CoreContext = t.core): Promise<Array<[string, string | null]>> {
-    const handlers = jobHandlers(ctx);
-    const outcomes: Array<[string, string | null]> = [];
-    for (const row of await jobsOf(api)) {
-      if (row.run_at > t.clock.now()) continue;
-      const attempt = row.attempts + 1;
-      try {
-        await handlers[row.kind]?.({ id: row.id, kind: row.kind, businessId: row.business_id, attempt, payload: JSON.parse(row.payload) });
-        await t.core.db.deleteFrom('jobs').where('id', '=', row.id).execute();
-        outcomes.push([row.kind, null]);
-      } catch (error) {
-        await t.core.db.updateTable('jobs').set({ attempts: attempt }).where('id', '=', row.id).execute();
-        outcomes.push([row.kind, error instanceof Error ? error.message : String(error)]);
-      }
-    }
-    return outcomes;
-  }
+  /** Runs the business's due jobs with the installation's handlers, as a worker would with `ctx`. */
+  const runJobs = (api: Shop, ctx: CoreContext = t.core) => runDueJobs(t.core.db, jobHandlers(ctx), api.businessId, t.clock.now());
 
   test('a WhatsApp template waits for its attachment, stored under DATA_DIR/media/<business>/<sha256>, then for review', async () => {
     for (const encoding of ENCODINGS) {

@@ -8,7 +8,7 @@ export const AppObject = Type.Object({
   id: Type.String(),
   type: Type.Literal('app'),
   created_at: Type.Integer(),
-  image_url: Type.Union([Type.String(), Type.Null()], { description: 'Stored as given.' }),
+  image_url: Type.Union([Type.String(), Type.Null()], { description: 'As given; the image is downloaded and kept (docs/commerce.md, Images).' }),
   metadata: Metadata,
   name: Type.String(),
 });

@@ -5,6 +5,7 @@ import { DomainError, invalid, missing, notFound, refusingDuplicates } from '../
 import { metadataText, parseMetadata } from '../shared/metadata.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import { deleteAppRow, findApp, findAppByName, insertApp, pageOfApps, updateAppRow, type AppRow } from './apps.repository.js';
+import { releaseImages, syncImage } from './catalog-images.service.js';
 
 /** The applications a business's audience uses (its iOS or Android app), for app.* events. */
 export interface App {
@@ -69,7 +70,9 @@ export async function createApp(ctx: TenantContext, input: AppInput): Promise<Ap
   return inTransaction(ctx, async (trx) => {
     await assertNameFree(trx, name);
     const insert = () => insertApp(trx.tenant, { name, image_url: imageUrl, metadata, at: epochSeconds(ctx.clock) });
-    return toApp(await refusingDuplicates(ctx.caps, 'name', duplicate(name), insert));
+    const row = await refusingDuplicates(ctx.caps, 'name', duplicate(name), insert);
+    if (imageUrl !== null) await syncImage(trx, 'apps', row.id);
+    return toApp(row);
   });
 }
 
@@ -86,13 +89,16 @@ export async function updateApp(ctx: TenantContext, id: number, input: AppInput)
     const row = await resolveApp(trx, id);
     if (name !== undefined) await assertNameFree(trx, name, row.id);
     const update = () => updateAppRow(trx.tenant, row.id, { name, image_url: imageUrl, metadata, updated_at: epochSeconds(ctx.clock) });
-    return toApp(await refusingDuplicates(ctx.caps, 'name', duplicate(name ?? row.name), update));
+    const updated = await refusingDuplicates(ctx.caps, 'name', duplicate(name ?? row.name), update);
+    if (imageUrl !== undefined) await syncImage(trx, 'apps', row.id);
+    return toApp(updated);
   });
 }
 
 export async function deleteApp(ctx: TenantContext, id: number): Promise<App> {
   return inTransaction(ctx, async (trx) => {
     const row = await resolveApp(trx, id);
+    await releaseImages(trx, 'apps', [row.id]);
     await deleteAppRow(trx.tenant, row.id);
     return toApp(row);
   });

@@ -20,6 +20,7 @@ import {
   type PriceView,
   type Pricing,
 } from './catalog.model.js';
+import { releaseImages, syncImage } from './catalog-images.service.js';
 import { deleteProductRow, findProduct, insertProduct, pageOfProducts, updateProductRow, type ProductRow } from './products.repository.js';
 import { clearRefundables } from './refunds.repository.js';
 import {
@@ -172,7 +173,7 @@ export function variantColumns(input: VariantInput, required: boolean): Updateab
 /** A new non-default variant of a product; its source is the product's. */
 export async function addVariant(ctx: TenantContext, productId: number, input: VariantInput, source: string | null, at: number): Promise<VariantRow> {
   const columns = variantColumns(input, true);
-  return insertVariant(ctx.tenant, {
+  const row = await insertVariant(ctx.tenant, {
     product_id: productId,
     is_default: 0,
     name: columns.name ?? '',
@@ -186,6 +187,8 @@ export async function addVariant(ctx: TenantContext, productId: number, input: V
     created_at: at,
     updated_at: at,
   });
+  if (row.image_url !== null) await syncImage(ctx, 'product_variants', row.id);
+  return row;
 }
 
 /** The variant (any, the default included) whose reference, else sku, is this text. */
@@ -287,6 +290,7 @@ export async function insertNewProduct(ctx: TenantContext, input: ProductInput):
     created_at: now,
     updated_at: now,
   });
+  if (variant.image_url !== null) await syncImage(ctx, 'product_variants', variant.id);
   for (const key of ['variants', 'new_variants'] as const) {
     const entries = checkedEntries(key === 'variants' ? input.variants : input.newVariants, nested(prefix, key));
     for (const [index, entry] of entries.entries()) {
@@ -335,11 +339,11 @@ async function replaceVariants(ctx: TenantContext, product: ProductRow, entries:
     if (!current.some((variant) => variant.id === entry.id)) throw notFound('Variant', nested(parameter, 'id'));
     kept.add(entry.id);
     await updateVariantRow(ctx.tenant, entry.id, { ...variantColumns({ ...entry, parameter }, false), updated_at: at });
+    if (entry.imageUrl !== undefined) await syncImage(ctx, 'product_variants', entry.id);
   }
-  await deleteVariantRows(
-    ctx.tenant,
-    current.filter((variant) => !kept.has(variant.id)).map((variant) => variant.id),
-  );
+  const dropped = current.filter((variant) => !kept.has(variant.id)).map((variant) => variant.id);
+  await releaseImages(ctx, 'product_variants', dropped);
+  await deleteVariantRows(ctx.tenant, dropped);
   for (const [index, entry] of entries.entries()) {
     if (entry.id === undefined) await addVariant(ctx, product.id, { ...entry, parameter: entry.parameter ?? `variants[${index}]` }, source, at);
   }
@@ -357,6 +361,7 @@ export async function updateProduct(ctx: TenantContext, ref: Omit<ProductRef, 'v
     const now = epochSeconds(ctx.clock);
     await updateProductRow(trx.tenant, product.id, { ...columns, ...(mainColumns.name === undefined ? {} : { name: mainColumns.name }), updated_at: now });
     await updateVariantRow(trx.tenant, main.id, { ...mainColumns, updated_at: now });
+    if (input.imageUrl !== undefined) await syncImage(trx, 'product_variants', main.id);
     if (source !== undefined) await setProductSource(trx.tenant, product.id, source, now);
     const productSource = source === undefined ? main.source : source;
     if (input.variants !== undefined) await replaceVariants(trx, product, checkedEntries(input.variants, 'variants'), productSource, now);
@@ -380,6 +385,12 @@ export async function deleteProduct(ctx: TenantContext, ref: Omit<ProductRef, 'v
     const product = await loadProduct(trx, row, prices);
     const now = epochSeconds(ctx.clock);
     await clearRefundables(trx.tenant, 'product', row.id, now);
+    const variants = await variantsOfProducts(trx.tenant, [row.id]);
+    await releaseImages(
+      trx,
+      'product_variants',
+      variants.map((variant) => variant.id),
+    );
     await deleteProductRow(trx.tenant, row.id, now);
     return product;
   });

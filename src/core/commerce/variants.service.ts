@@ -1,6 +1,7 @@
 import { epochSeconds } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
+import { releaseImages, syncImage } from './catalog-images.service.js';
 import { pricing, type Pricing } from './catalog.model.js';
 import { addVariant, resolveProduct, toVariant, variantColumns, type ProductRef, type Variant, type VariantInput } from './products.service.js';
 import { defaultVariant, deleteVariantRows, findVariant, firstVariantWith, updateVariantRow, variantsOfProducts, type VariantRow } from './variants.repository.js';
@@ -75,6 +76,7 @@ export async function updateVariant(ctx: TenantContext, ref: VariantRef, input: 
   return inTransaction(ctx, async (trx) => {
     const row = await resolveVariant(trx, ref);
     await updateVariantRow(trx.tenant, row.id, { ...variantColumns(input, false), updated_at: epochSeconds(ctx.clock) });
+    if (input.imageUrl !== undefined) await syncImage(trx, 'product_variants', row.id);
     const updated = await findVariant(trx.tenant, row.id);
     if (!updated) throw new Error('an updated variant vanished');
     return render(trx, updated, prices);
@@ -87,6 +89,7 @@ export async function deleteVariant(ctx: TenantContext, ref: VariantRef): Promis
   return inTransaction(ctx, async (trx) => {
     const row = await resolveVariant(trx, ref);
     const variant = await render(trx, row, prices);
+    await releaseImages(trx, 'product_variants', [row.id]);
     await deleteVariantRows(trx.tenant, [row.id]);
     return variant;
   });

@@ -1,12 +1,12 @@
 /**
  * What each platform accepts as an attachment (the reference's "Attachment Limitations"
- * tables), and what a downloaded file really is. The type is read from the file's first bytes,
+ * tables; `catalog` is ours: images of apps and products), and what a downloaded file really is. The type is read from the file's first bytes,
  * not believed from the server's Content-Type: a page that answers HTML with 200 is no image.
  * Office formats share two containers (OLE, ZIP); for them the declared type or the URL's
  * extension names which one it is.
  */
 
-export type MediaPlatform = 'whatsapp' | 'instagram';
+export type MediaPlatform = 'whatsapp' | 'instagram' | 'catalog';
 export type MediaCategory = 'image' | 'video' | 'document';
 
 interface MediaFormat {
@@ -22,6 +22,7 @@ const FORMATS = {
   jpeg: { name: 'jpeg', contentType: 'image/jpeg', category: 'image', aliases: ['image/jpg', 'image/pjpeg'], extensions: ['jpg', 'jpeg'] },
   png: { name: 'png', contentType: 'image/png', category: 'image', extensions: ['png'] },
   gif: { name: 'gif', contentType: 'image/gif', category: 'image', extensions: ['gif'] },
+  webp: { name: 'webp', contentType: 'image/webp', category: 'image', extensions: ['webp'] },
   mp4: { name: 'mp4', contentType: 'video/mp4', category: 'video', extensions: ['mp4', 'm4v'] },
   '3gp': { name: '3gp', contentType: 'video/3gpp', category: 'video', extensions: ['3gp'] },
   mov: { name: 'mov', contentType: 'video/quicktime', category: 'video', extensions: ['mov'] },
@@ -52,7 +53,12 @@ export const MEDIA_LIMITS: Readonly<Record<MediaPlatform, ReadonlyArray<{ catego
     { category: 'image', formats: ['png', 'jpeg', 'gif'], maxBytes: 8 * MB },
     { category: 'video', formats: ['mp4', 'ogg', 'avi', 'mov', 'webm'], maxBytes: 25 * MB },
   ],
+  // App icons and product pictures "in high resolution": the formats shops and stores serve.
+  catalog: [{ category: 'image', formats: ['jpeg', 'png', 'gif', 'webp'], maxBytes: 10 * MB }],
 };
+
+/** Who refuses a file, in refusals' words. */
+const PLATFORM_LABELS: Readonly<Record<MediaPlatform, string>> = { whatsapp: 'WhatsApp', instagram: 'Instagram', catalog: 'The catalog' };
 
 /** The largest file a platform takes at all: the download stops past it. */
 export const largestMedia = (platform: MediaPlatform): number => Math.max(...MEDIA_LIMITS[platform].map((limit) => limit.maxBytes));
@@ -73,6 +79,7 @@ function sniff(bytes: Buffer): readonly FormatName[] {
   }
   if (ascii(bytes, 0, 4) === 'OggS') return ['ogg'];
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'AVI ') return ['avi'];
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return ['webp'];
   if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) return ['webm'];
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return ['doc', 'xls', 'ppt'];
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return ['docx', 'xlsx', 'pptx'];
@@ -105,7 +112,7 @@ export function checkMedia(platform: MediaPlatform, file: { bytes: Buffer; conte
   }
   const format: MediaFormat = FORMATS[name];
   const limit = MEDIA_LIMITS[platform].find((entry) => entry.formats.includes(name));
-  const label = platform === 'whatsapp' ? 'WhatsApp' : 'Instagram';
+  const label = PLATFORM_LABELS[platform];
   if (!limit) return { ok: false, reason: `${label} does not take ${format.name} files.` };
   if (file.bytes.length > limit.maxBytes) return { ok: false, reason: `${label} takes ${format.category}s of at most ${limit.maxBytes / MB} MB; the file has ${(file.bytes.length / MB).toFixed(1)} MB.` };
   return { ok: true, contentType: format.contentType, category: format.category };

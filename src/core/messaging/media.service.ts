@@ -1,8 +1,8 @@
 /**
- * Files fetched from URLs a business gave (template headers now; message attachments later):
- * downloaded through the guarded outbound client (no private addresses, a time and a size
- * limit), checked against the platform's formats and sizes, stored once per content under
- * DATA_DIR/media/<business id>/<sha256> and recorded in `media`.
+ * Files fetched from URLs a business gave (template headers, catalog images; message
+ * attachments later): downloaded through the guarded outbound client (no private addresses,
+ * a time and a size limit), checked against the platform's formats and sizes, stored once per
+ * content under DATA_DIR/media/<business id>/<sha256> and recorded in `media`.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';

@@ -3,11 +3,11 @@
  * submission and deletion. Each handler may run twice for one job (a worker can die after the work); the
  * state guards of templates.states.ts make a second run change nothing.
  */
-import { Type, type Static, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { Type } from 'typebox';
 import type { CoreContext } from '../context.js';
-import { PermanentJobError, type Job, type JobHandlers } from '../../jobs/job-handler.js';
-import { forBusiness, type TenantContext } from '../shared/tenant.js';
+import type { Job, JobHandlers } from '../../jobs/job-handler.js';
+import { jobPayload, jobTenant } from '../shared/job-input.js';
+import type { TenantContext } from '../shared/tenant.js';
 import { downloadMedia, failMedia } from './media.service.js';
 import { InvalidSettingsError } from '../../channels/provider-definition.js';
 import type { ProviderDeps } from '../../channels/provider.js';
@@ -28,23 +28,13 @@ const whatsappCategory = (stored: string | null): WhatsappCategory => (stored ==
 const TemplatePayload = Type.Object({ templateId: Type.Integer() });
 const AttachmentPayload = Type.Object({ templateId: Type.Integer(), mediaId: Type.Integer() });
 
-function payloadOf<S extends TSchema>(schema: S, job: Job): Static<S> {
-  if (!Value.Check(schema, job.payload)) throw new PermanentJobError(`job ${job.id} (${job.kind}) has an unreadable payload`);
-  return job.payload;
-}
-
-function tenantOf(ctx: CoreContext, job: Job): TenantContext {
-  if (job.businessId === null) throw new PermanentJobError(`job ${job.id} (${job.kind}) belongs to no business`);
-  return forBusiness(ctx, job.businessId);
-}
-
 /**
  * WhatsApp takes the header's image, video or document only within its limits. A retryable
  * failure (timeout, 5xx) is retried by the worker's backoff; the last attempt gives up.
  */
 async function fetchAttachment(ctx: CoreContext, job: Job): Promise<void> {
-  const { templateId, mediaId } = payloadOf(AttachmentPayload, job);
-  const tenant = tenantOf(ctx, job);
+  const { templateId, mediaId } = jobPayload(AttachmentPayload, job);
+  const tenant = jobTenant(ctx, job);
   const outcome = await downloadMedia(tenant, mediaId, 'whatsapp');
   switch (outcome.kind) {
     case 'ready':
@@ -63,8 +53,8 @@ async function fetchAttachment(ctx: CoreContext, job: Job): Promise<void> {
 
 /** dev-inbox stands in for WhatsApp's review: what is still pending when the delay is over is approved. */
 async function approveAfterDelay(ctx: CoreContext, job: Job): Promise<void> {
-  const { templateId } = payloadOf(TemplatePayload, job);
-  await whatsappApproved(tenantOf(ctx, job), templateId);
+  const { templateId } = jobPayload(TemplatePayload, job);
+  await whatsappApproved(jobTenant(ctx, job), templateId);
 }
 
 const WHATSAPP_STATUS_APPROVED = 'APPROVED';
@@ -104,8 +94,8 @@ async function providerNameOf(ctx: TenantContext, template: Template): Promise<s
  * else, or the last attempt, rejects the template with the reason.
  */
 async function submitToWhatsappCloud(ctx: CoreContext, job: Job): Promise<void> {
-  const { templateId } = payloadOf(TemplatePayload, job);
-  const tenant = tenantOf(ctx, job);
+  const { templateId } = jobPayload(TemplatePayload, job);
+  const tenant = jobTenant(ctx, job);
   const row = await findTemplate(tenant.tenant, templateId);
   if (!row || !awaitingWhatsapp(toTemplate(row))) return;
   const channel = await activeWhatsappCloudChannel(tenant.tenant);
@@ -159,8 +149,8 @@ async function submitToWhatsappCloud(ctx: CoreContext, job: Job): Promise<void> 
  * our copy is deleted either way.
  */
 async function deleteFromWhatsappCloud(ctx: CoreContext, job: Job): Promise<void> {
-  const { templateId } = payloadOf(TemplatePayload, job);
-  const tenant = tenantOf(ctx, job);
+  const { templateId } = jobPayload(TemplatePayload, job);
+  const tenant = jobTenant(ctx, job);
   const row = await findTemplateRow(tenant.tenant, templateId);
   if (row?.deleted_at == null || row.provider_template_name === null) return;
   const channel = await activeWhatsappCloudChannel(tenant.tenant);

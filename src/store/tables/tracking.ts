@@ -39,6 +39,8 @@ export interface AppsTable {
   business_id: number;
   name: string;
   image_url: string | null;
+  /** The downloaded copy of `image_url` (table media), once one was recorded. */
+  image_media_id: ColumnType<number | null, number | null | undefined, number | null>;
   metadata: string;
   created_at: number;
   updated_at: number;
@@ -90,6 +92,8 @@ export interface ProductVariantsTable {
   reference: string | null;
   sku: string | null;
   image_url: string | null;
+  /** The downloaded copy of `image_url` (table media), once one was recorded. */
+  image_media_id: ColumnType<number | null, number | null | undefined, number | null>;
   source: string | null;
   metadata: string;
   created_at: number;
