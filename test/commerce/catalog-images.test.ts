@@ -158,12 +158,18 @@ describe('catalog images', () => {
     assert.deepEqual(await queued(api), []);
   });
 
-  test('a page that is no image is a failed copy; the object is unchanged', async () => {
+  test('a page that is no image is a failed copy, the object unchanged; giving the URL again tries again', async () => {
     const api = await shop(t);
     const app = await api.created<AppJson>('/apps', { name: 'Private', image_url: `${base}/page` });
     await runJobs(api);
     const [copy] = await media(api);
     assert.deepEqual([copy?.state, copy?.error], ['failed', 'The file is of no supported type.']);
     assert.equal((await api.ok<AppJson>('GET', `/apps/${app.id}`)).image_url, `${base}/page`);
+    await api.ok('PATCH', `/apps/${app.id}`, { image_url: `${base}/page` });
+    assert.deepEqual(await queued(api), ['catalog.fetch_image'], 'the same URL after a failure is tried again');
+    assert.deepEqual(
+      (await media(api)).map((row) => row.state),
+      ['pending'],
+    );
   });
 });

@@ -11,7 +11,7 @@ export async function setImageMedia(tenant: TenantDb, owner: ImageOwner, id: num
   await tenant.updateTable(owner).set({ image_media_id: mediaId }).where('id', '=', id).execute();
 }
 
-/** The downloaded copies these rows point at. */
+/** The copies (downloaded, pending or failed) these rows point at. */
 export async function imageMediaOf(tenant: TenantDb, owner: ImageOwner, ids: readonly number[]): Promise<number[]> {
   if (ids.length === 0) return [];
   const rows = await tenant.selectFrom(owner).select('image_media_id').where('id', 'in', ids).where('image_media_id', 'is not', null).execute();

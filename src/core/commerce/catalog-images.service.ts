@@ -30,13 +30,14 @@ async function release(ctx: TenantContext, mediaId: number): Promise<void> {
 
 /**
  * Brings the row's copy in line with its `image_url`, after a write that may have changed it;
- * runs in the caller's transaction. The same URL keeps its copy (and its download).
+ * runs in the caller's transaction. The same URL keeps its copy, downloaded or on its way,
+ * unless the download failed: giving the URL again tries again.
  */
 export async function syncImage(ctx: TenantContext, owner: ImageOwner, id: number): Promise<void> {
   const row = await imageOf(ctx.tenant, owner, id);
   if (!row) return;
   const copy = row.image_media_id === null ? undefined : await findMedia(ctx.tenant, row.image_media_id);
-  if (copy && copy.source_url === row.image_url) return;
+  if (copy && copy.source_url === row.image_url && copy.state !== 'failed') return;
   if (copy) await release(ctx, copy.id);
   if (row.image_url === null) {
     if (row.image_media_id !== null) await setImageMedia(ctx.tenant, owner, id, null);

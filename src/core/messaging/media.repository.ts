@@ -43,3 +43,13 @@ export async function mediaFileInUse(tenant: TenantDb, sha256: string): Promise<
   const row = await tenant.selectFrom('media').select('id').where('sha256', '=', sha256).limit(1).executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Serialises a business's file bookkeeping for the rest of the transaction (a file's last user
+ * going, a new user of the same content recorded): its business row, locked where rows lock;
+ * SQLite's transactions take the write lock anyway.
+ */
+export async function lockMediaFiles(tenant: TenantDb, rowLocks: boolean): Promise<void> {
+  if (!rowLocks) return;
+  await tenant.db.selectFrom('businesses').select('id').where('id', '=', tenant.businessId).forUpdate().execute();
+}

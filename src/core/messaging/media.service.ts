@@ -5,13 +5,13 @@
  * content under DATA_DIR/media/<business id>/<sha256> and recorded in `media`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isRetryable, OutboundError } from '../../net/outbound-client.js';
 import { epochSeconds } from '../shared/clock.js';
-import type { TenantContext } from '../shared/tenant.js';
+import { inTransaction, type TenantContext } from '../shared/tenant.js';
 import { checkMedia, largestMedia, type MediaPlatform } from './media.limits.js';
-import { deleteMediaRow, findMedia, insertMedia, markMediaFailed, markMediaReady, mediaFileInUse, type MediaRow } from './media.repository.js';
+import { deleteMediaRow, findMedia, insertMedia, lockMediaFiles, markMediaFailed, markMediaReady, mediaFileInUse, type MediaRow } from './media.repository.js';
 
 export type { MediaPlatform } from './media.limits.js';
 
@@ -42,11 +42,23 @@ async function storeFile(ctx: TenantContext, bytes: Buffer): Promise<{ sha256: s
   return { sha256, path: path.join(String(ctx.businessId), sha256) };
 }
 
-/** Removes the file unless another row of the business still points at it. */
+/**
+ * Removes the file unless another row of the business still points at it. The check and the
+ * removal hold the business's file lock, which a download takes to record its file: see
+ * downloadMedia for the other half.
+ */
 export async function removeUnusedFile(ctx: TenantContext, sha256: string): Promise<void> {
-  if (await mediaFileInUse(ctx.tenant, sha256)) return;
-  await rm(path.join(mediaDir(ctx), sha256), { force: true });
+  await inTransaction(ctx, async (trx) => {
+    await lockMediaFiles(trx.tenant, ctx.caps.rowLocks);
+    if (await mediaFileInUse(trx.tenant, sha256)) return;
+    await rm(path.join(mediaDir(ctx), sha256), { force: true });
+  });
 }
+
+const fileExists = (file: string): Promise<boolean> => access(file).then(
+  () => true,
+  () => false,
+);
 
 /** Fails the download for good; false when it was no longer pending. */
 export async function failMedia(ctx: TenantContext, mediaId: number, reason: string): Promise<boolean> {
@@ -85,7 +97,14 @@ export async function downloadMedia(ctx: TenantContext, mediaId: number, platfor
     return { kind: 'failed', reason: check.reason };
   }
   const file = await storeFile(ctx, response.body);
-  const recorded = await markMediaReady(ctx.tenant, row.id, { contentType: check.contentType, size: response.body.length, ...file }, epochSeconds(ctx.clock));
+  const recorded = await inTransaction(ctx, async (trx) => {
+    await lockMediaFiles(trx.tenant, ctx.caps.rowLocks);
+    return markMediaReady(trx.tenant, row.id, { contentType: check.contentType, size: response.body.length, ...file }, epochSeconds(ctx.clock));
+  });
+  // The removal of an unused file of the same content (another row's, let go meanwhile) may
+  // have run between the write and the record: it ran whole before the record (the lock), so
+  // a missing file is written again; a later one sees this row and keeps it.
+  if (recorded && !(await fileExists(path.join(ctx.config.DATA_DIR, 'media', file.path)))) await storeFile(ctx, response.body);
   if (!recorded) {
     // Removed or finished while we downloaded: the file may be nobody's now.
     await removeUnusedFile(ctx, file.sha256);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Capabilities } from '../capabilities.js';
 
 /**
@@ -13,5 +13,14 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
       .alterTable(table)
       .addColumn('image_media_id', caps.bigIntType, (col) => col.references('media.id').onDelete('set null'))
       .execute();
+    // Deleting a media row looks for the rows pointing at it (ON DELETE SET NULL).
+    await db.schema
+      .createIndex(`${table}_image_media_idx`)
+      .on(table)
+      .column('image_media_id')
+      .where(sql.ref('image_media_id'), 'is not', null)
+      .execute();
   }
+  // Whether a file is still used is asked by its content's hash at every release.
+  await db.schema.createIndex('media_sha256_idx').on('media').columns(['business_id', 'sha256']).where(sql.ref('sha256'), 'is not', null).execute();
 }
