@@ -74,10 +74,15 @@ class SqliteThread {
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
-      this.#outbox.push(request(id));
-      // After the promise jobs of this moment ran: requests made together (sends a worker
-      // started at once, say) leave in one message.
-      if (this.#outbox.length === 1) process.nextTick(() => this.#post());
+      const made = request(id);
+      this.#outbox.push(made);
+      // A procedure call leaves at once (with the statements before it): it is a whole unit of
+      // work, often the next batch of a group commit, and the thread should not wait for it
+      // while this one answers the last batch's requests. Statements leave after the promise
+      // jobs of this moment ran, so those made together (sends a worker started at once, say)
+      // leave in one message.
+      if (made.kind === 'call') this.#post();
+      else if (this.#outbox.length === 1) process.nextTick(() => this.#post());
     });
   }
 

