@@ -41,7 +41,7 @@ describe('hellohub serve', () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined), 15_000);
+      await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined), 30_000);
       const readyMs = Date.now() - started;
       // A bound for gross regressions only: the suite runs TypeScript through tsx beside other
       // test files, and took 10.1 s once on a loaded machine. The start-up goal (3 s, compiled)
