@@ -202,7 +202,7 @@ interface Round {
   readonly minimal: Load;
 }
 
-let result: { rounds: Round[]; stored: number; acknowledged: Load[]; cpu: { main: number; all: number; bare: number } };
+let result: { rounds: Round[]; stored: number; cpu: { main: number; all: number; bare: number } };
 const references: Server[] = [];
 try {
   await waitReady(`${base}/healthz`);
@@ -232,13 +232,13 @@ try {
   load(hellohubServer.url, token, WARMUP_SECONDS, bodiesFile);
 
   const before = await countEvents();
-  const rounds_: Round[] = [];
+  const measuredRounds: Round[] = [];
   const cpu = { main: 0, all: 0, bare: 0, hellohubRequests: 0, bareRequests: 0 };
   for (let round = 0; round < rounds; round++) {
     const bareSlice = slice(bareServer, bodiesFile);
     const hellohubSlice = slice(hellohubServer, bodiesFile);
     const minimalSlice = slice(minimalServer, bodiesFile);
-    rounds_.push({ bare: bareSlice.load, hellohub: hellohubSlice.load, minimal: minimalSlice.load });
+    measuredRounds.push({ bare: bareSlice.load, hellohub: hellohubSlice.load, minimal: minimalSlice.load });
     cpu.main += hellohubSlice.cpu.main;
     cpu.all += hellohubSlice.cpu.all;
     cpu.hellohubRequests += hellohubSlice.load.total;
@@ -247,9 +247,8 @@ try {
   }
   const stored = (await countEvents()) - before;
   result = {
-    rounds: rounds_,
+    rounds: measuredRounds,
     stored,
-    acknowledged: rounds_.map((round) => round.hellohub),
     cpu: { main: (cpu.main / cpu.hellohubRequests) * 1e6, all: (cpu.all / cpu.hellohubRequests) * 1e6, bare: (cpu.bare / cpu.bareRequests) * 1e6 },
   };
 } finally {
@@ -285,9 +284,10 @@ console.log(`POST /v1/attribution/events, median of the rounds: ratio ${median(r
 console.log(`for scale, a minimal durable insert with group commit: ${median(measured.map((round) => round.minimal.rps / round.bare.rps)).toFixed(2)} of the bare route (median)`);
 // CPU time per request tells where the time goes even on a machine busy with other work.
 console.log(`server CPU per request: ${cpu.main.toFixed(0)} µs on the main thread, ${cpu.all.toFixed(0)} µs in all threads; bare route ${cpu.bare.toFixed(0)} µs`);
-const acknowledged = result.acknowledged.reduce((sum, run) => sum + run.ok, 0);
-const failed = result.acknowledged.reduce((sum, run) => sum + run.non2xx + run.errors, 0);
-console.log(`acknowledged ${acknowledged}, stored ${stored}, failed requests ${failed}, timeouts ${result.acknowledged.reduce((sum, run) => sum + run.timeouts, 0)}`);
+const total = (count: (run: Load) => number) => measured.reduce((sum, round) => sum + count(round.hellohub), 0);
+const acknowledged = total((run) => run.ok);
+const failed = total((run) => run.non2xx + run.errors);
+console.log(`acknowledged ${acknowledged}, stored ${stored}, failed requests ${failed}, timeouts ${total((run) => run.timeouts)}`);
 if (stored < acknowledged || failed > 0) {
   console.error('FAILED: an acknowledged event is missing, or requests failed');
   process.exitCode = 1;

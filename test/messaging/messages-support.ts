@@ -159,12 +159,11 @@ export async function messagingApp(options: { clock?: Clock; config?: Partial<Re
       }, timeoutMs, 'the job queue to drain');
     },
     async close() {
-      // Some waits of a close end on unref'd timers (a worker's completion batch, say), which
-      // fire only while something else keeps the process alive: in a server, its listener.
-      // Here nothing may be left, and the test runner then reported "Promise resolution is
-      // still pending but the event loop has already resolved" (seen twice, cause not pinned
-      // down). A ref'd deadline keeps the loop alive meanwhile, and turns a close that never
-      // ends into an error that says so.
+      // Twice the test runner ended a suite here with "Promise resolution is still pending but
+      // the event loop has already resolved": some wait of the close had nothing ref'd behind
+      // it (an unref'd timer, presumably; in a server the listener keeps the process alive).
+      // Which wait is not pinned down. A ref'd deadline keeps the loop alive meanwhile, and
+      // turns a close that never ends into an error that says so.
       let deadline: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_resolve, reject) => {
         deadline = setTimeout(() => reject(new Error('closing the messaging app took over 15 s')), 15_000);
