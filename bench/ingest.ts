@@ -35,6 +35,8 @@ interface Load {
   timeouts: number;
   p50: number;
   p99: number;
+  /** CPU time the load generator itself used (it shares the machine's cores with the servers). */
+  cpuSeconds: number;
 }
 
 async function freePort(): Promise<number> {
@@ -59,14 +61,50 @@ async function stop(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-/** CPU seconds a process has used so far: its main thread, and all its threads (Linux /proc). */
-function cpuOf(pid: number | undefined): { main: number; all: number } {
-  if (pid === undefined || !fs.existsSync(`/proc/${pid}/stat`)) return { main: NaN, all: NaN };
-  const ticks = (file: string) => {
-    const fields = fs.readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-  };
-  return { main: ticks(`/proc/${pid}/task/${pid}/stat`), all: ticks(`/proc/${pid}/stat`) };
+/** CPU seconds (utime + stime, in clock ticks of 1/100 s) in a /proc stat file; NaN when it is gone. */
+function cpuSeconds(statFile: string): number {
+  try {
+    const fields = fs.readFileSync(statFile, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * What a process has used so far (Linux /proc): CPU seconds by thread and in all, and bytes it
+ * had written to the disk. Per thread, because the server's profile misleads on a machine this
+ * small: the main thread loses its core whenever it wakes the store's thread or the load
+ * generator, and a sampling profiler counts that wait as time in `postMessage` or `writev`.
+ */
+interface Usage {
+  readonly main: number;
+  readonly threads: ReadonlyMap<string, number>;
+  readonly all: number;
+  readonly written: number;
+}
+
+function usageOf(pid: number | undefined): Usage {
+  if (pid === undefined || !fs.existsSync(`/proc/${pid}`)) return { main: NaN, threads: new Map(), all: NaN, written: NaN };
+  const threads = new Map(fs.readdirSync(`/proc/${pid}/task`).map((task) => [task, cpuSeconds(`/proc/${pid}/task/${task}/stat`)] as const));
+  const written = /^write_bytes: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1];
+  return { main: threads.get(String(pid)) ?? NaN, threads, all: cpuSeconds(`/proc/${pid}/stat`), written: Number(written ?? NaN) };
+}
+
+/** CPU seconds used so far by every PostgreSQL process on this machine (its backends do the statements' work). */
+function postgresCpu(): number {
+  let sum = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (stat.includes(' (postgres) ')) sum += cpuSeconds(`/proc/${pid}/stat`) || 0;
+  }
+  return sum;
 }
 
 function load(url: string, token: string, duration: number, bodiesFile: string): Load {
@@ -161,12 +199,33 @@ async function startReference(script: string, extraEnv: NodeJS.ProcessEnv, bodie
   return { url, process: child };
 }
 
-/** A slice of load on `server`, with the CPU time its process used per request. */
-function slice(server: Server, bodiesFile: string): { load: Load; cpu: { main: number; all: number } } {
-  const before = cpuOf(server.process.pid);
+/** What a server used during a slice of load: CPU seconds and bytes written. */
+interface SliceUsage {
+  readonly main: number;
+  /** The busiest thread besides the main one: in hellohub, the store's thread. */
+  readonly store: number;
+  readonly all: number;
+  readonly written: number;
+  readonly postgres: number;
+}
+
+/** A slice of load on `server`, with what its process (and PostgreSQL, when it is the store) used. */
+function slice(server: Server, bodiesFile: string): { load: Load; usage: SliceUsage } {
+  const before = usageOf(server.process.pid);
+  const postgresBefore = database === 'PostgreSQL' ? postgresCpu() : 0;
   const run = load(server.url, token, seconds, bodiesFile);
-  const after = cpuOf(server.process.pid);
-  return { load: run, cpu: { main: after.main - before.main, all: after.all - before.all } };
+  const after = usageOf(server.process.pid);
+  const others = [...after.threads].filter(([task]) => task !== String(server.process.pid)).map(([task, used]) => used - (before.threads.get(task) ?? 0));
+  return {
+    load: run,
+    usage: {
+      main: after.main - before.main,
+      store: Math.max(0, ...others),
+      all: after.all - before.all,
+      written: after.written - before.written,
+      postgres: database === 'PostgreSQL' ? postgresCpu() - postgresBefore : 0,
+    },
+  };
 }
 
 const median = (values: readonly number[]): number => {
@@ -200,9 +259,11 @@ interface Round {
   readonly bare: Load;
   readonly hellohub: Load;
   readonly minimal: Load;
+  readonly bareUsage: SliceUsage;
+  readonly hellohubUsage: SliceUsage;
 }
 
-let result: { rounds: Round[]; stored: number; cpu: { main: number; all: number; bare: number } };
+let result: { rounds: Round[]; stored: number };
 const references: Server[] = [];
 try {
   await waitReady(`${base}/healthz`);
@@ -233,24 +294,13 @@ try {
 
   const before = await countEvents();
   const measuredRounds: Round[] = [];
-  const cpu = { main: 0, all: 0, bare: 0, hellohubRequests: 0, bareRequests: 0 };
   for (let round = 0; round < rounds; round++) {
     const bareSlice = slice(bareServer, bodiesFile);
     const hellohubSlice = slice(hellohubServer, bodiesFile);
     const minimalSlice = slice(minimalServer, bodiesFile);
-    measuredRounds.push({ bare: bareSlice.load, hellohub: hellohubSlice.load, minimal: minimalSlice.load });
-    cpu.main += hellohubSlice.cpu.main;
-    cpu.all += hellohubSlice.cpu.all;
-    cpu.hellohubRequests += hellohubSlice.load.total;
-    cpu.bare += bareSlice.cpu.all;
-    cpu.bareRequests += bareSlice.load.total;
+    measuredRounds.push({ bare: bareSlice.load, hellohub: hellohubSlice.load, minimal: minimalSlice.load, bareUsage: bareSlice.usage, hellohubUsage: hellohubSlice.usage });
   }
-  const stored = (await countEvents()) - before;
-  result = {
-    rounds: measuredRounds,
-    stored,
-    cpu: { main: (cpu.main / cpu.hellohubRequests) * 1e6, all: (cpu.all / cpu.hellohubRequests) * 1e6, bare: (cpu.bare / cpu.bareRequests) * 1e6 },
-  };
+  result = { rounds: measuredRounds, stored: (await countEvents()) - before };
 } finally {
   if (server.exitCode === null) await stop(server);
   for (const reference of references) await stop(reference.process);
@@ -269,7 +319,7 @@ async function countEvents(): Promise<number> {
   }
 }
 
-const { rounds: measured, stored, cpu } = result;
+const { rounds: measured, stored } = result;
 const ratios = measured.map((round) => round.hellohub.rps / round.bare.rps);
 const p99s = measured.map((round) => round.hellohub.p99);
 console.log(`ingest on ${database}, ${connections} connections, ${rounds} rounds of ${seconds} s per server (each warmed ${WARMUP_SECONDS} s first), ${os.cpus().length} cores`);
@@ -282,9 +332,25 @@ measured.forEach((round, index) => {
 });
 console.log(`POST /v1/attribution/events, median of the rounds: ratio ${median(ratios).toFixed(2)} (goal ≥ 0.50), p99 ${median(p99s)} ms (goal < 25 ms; worst round ${Math.max(...p99s)} ms)`);
 console.log(`for scale, a minimal durable insert with group commit: ${median(measured.map((round) => round.minimal.rps / round.bare.rps)).toFixed(2)} of the bare route (median)`);
-// CPU time per request tells where the time goes even on a machine busy with other work.
-console.log(`server CPU per request: ${cpu.main.toFixed(0)} µs on the main thread, ${cpu.all.toFixed(0)} µs in all threads; bare route ${cpu.bare.toFixed(0)} µs`);
-const total = (count: (run: Load) => number) => measured.reduce((sum, round) => sum + count(round.hellohub), 0);
+
+// CPU time per request tells where the time goes even while the VM's speed drifts; set beside
+// the CPU the goal's rate leaves per request, it says how far the machine is from the goal.
+const sum = (value: (round: Round) => number) => measured.reduce((acc, round) => acc + value(round), 0);
+const hellohubRequests = sum((round) => round.hellohub.total);
+const bareRequests = sum((round) => round.bare.total);
+const perHellohubRequest = (value: (usage: SliceUsage) => number) => ((sum((round) => value(round.hellohubUsage)) / hellohubRequests) * 1e6).toFixed(0);
+const loadCpu = ((sum((round) => round.hellohub.cpuSeconds) / hellohubRequests) * 1e6).toFixed(0);
+const bareLoadCpu = (sum((round) => round.bare.cpuSeconds) / bareRequests) * 1e6;
+console.log(
+  `CPU per request, µs: hellohub ${perHellohubRequest((usage) => usage.main)} on its main thread, ${perHellohubRequest((usage) => usage.store)} on its store thread, ${perHellohubRequest((usage) => usage.all)} in all its threads` +
+    `${database === 'PostgreSQL' ? `, PostgreSQL processes ${perHellohubRequest((usage) => usage.postgres)}` : ''}; bare route ${((sum((round) => round.bareUsage.all) / bareRequests) * 1e6).toFixed(0)}; load generator ${loadCpu} (${bareLoadCpu.toFixed(0)} at the bare route)`,
+);
+const goalRate = 0.5 * median(measured.map((round) => round.bare.rps));
+console.log(
+  `at the goal (${goalRate.toFixed(0)} req/s) ${os.cpus().length} cores give ${((os.cpus().length * 1e6) / goalRate).toFixed(0)} µs of CPU per request, the load generator's share included`,
+);
+if (database === 'SQLite') console.log(`written to disk by hellohub: ${(sum((round) => round.hellohubUsage.written) / hellohubRequests).toFixed(0)} bytes per request`);
+const total = (count: (run: Load) => number) => measured.reduce((acc, round) => acc + count(round.hellohub), 0);
 const acknowledged = total((run) => run.ok);
 const failed = total((run) => run.non2xx + run.errors);
 console.log(`acknowledged ${acknowledged}, stored ${stored}, failed requests ${failed}, timeouts ${total((run) => run.timeouts)}`);
