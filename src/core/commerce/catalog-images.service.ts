@@ -20,7 +20,7 @@ export const CATALOG_IMAGE_JOBS = {
   removeFile: 'catalog.remove_image_file',
 } as const;
 
-/** Downloads that fail for a passing reason (timeouts, 5xx, 429) are tried this many times. */
+/** Downloads that fail for a passing reason (network errors and timeouts; 408, 425, 429, 500, 502, 503, 504: media.service.ts) are tried this many times. */
 export const FETCH_ATTEMPTS = 5;
 
 async function release(ctx: TenantContext, mediaId: number): Promise<void> {
