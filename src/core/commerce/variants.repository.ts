@@ -22,6 +22,16 @@ export function variantsOfProducts(tenant: TenantDb, productIds: readonly number
   return tenant.selectFrom('product_variants').selectAll().where('product_id', 'in', productIds).orderBy('product_id').orderBy('id').execute();
 }
 
+export function variantsByIds(tenant: TenantDb, ids: readonly number[]): Promise<VariantRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tenant.selectFrom('product_variants').selectAll().where('id', 'in', ids).execute();
+}
+
+export function defaultVariantsOf(tenant: TenantDb, productIds: readonly number[]): Promise<VariantRow[]> {
+  if (productIds.length === 0) return Promise.resolve([]);
+  return tenant.selectFrom('product_variants').selectAll().where('product_id', 'in', productIds).where('is_default', '=', 1).execute();
+}
+
 export function defaultVariant(tenant: TenantDb, productId: number): Promise<VariantRow | undefined> {
   return tenant.selectFrom('product_variants').selectAll().where('product_id', '=', productId).where('is_default', '=', 1).executeTakeFirst();
 }
@@ -34,6 +44,18 @@ export function firstVariantWith(tenant: TenantDb, column: 'reference' | 'sku', 
   let query = tenant.selectFrom('product_variants').selectAll().where(column, '=', value);
   if (options.nonDefaultOnly) query = query.where('is_default', '=', 0);
   return query.orderBy('is_default', 'desc').orderBy('id').limit(1).executeTakeFirst();
+}
+
+/** `firstVariantWith` for many values at once: the first variant of each value found, by value. */
+export async function firstVariantsWith(tenant: TenantDb, column: 'reference' | 'sku', values: readonly string[]): Promise<Map<string, VariantRow>> {
+  const first = new Map<string, VariantRow>();
+  if (values.length === 0) return first;
+  const rows = await tenant.selectFrom('product_variants').selectAll().where(column, 'in', values).orderBy('is_default', 'desc').orderBy('id').execute();
+  for (const row of rows) {
+    const value = row[column];
+    if (value !== null && !first.has(value)) first.set(value, row);
+  }
+  return first;
 }
 
 export async function updateVariantRow(tenant: TenantDb, id: number, changes: Updateable<ProductVariantsTable>): Promise<void> {

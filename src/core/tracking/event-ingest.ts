@@ -10,7 +10,8 @@ import { missingTrackable, ruleOf, type ActionRule } from './action-rules.js';
 import { existingProfileIds, insertEvents, reportingCurrency, touchProfiles, trackableFacts } from './events.repository.js';
 import { claimSession, ensureSessions, moveSessionHistory, sessionsByRefs, type SessionRow } from './sessions.repository.js';
 import { isSessionToken } from './sessions.service.js';
-import { resolveProductTrackable } from './trackable-specs.js';
+import { productTrackable } from './trackable-specs.js';
+import { resolveProductRefs } from '../commerce/product-refs.service.js';
 import { TRACKABLE_TITLES, type PreparedEvent, type ResolvedTrackable, type TrackableSpec } from './track-input.js';
 
 export type Outcome = { ok: true; value: void } | { ok: false; error: unknown };
@@ -261,6 +262,13 @@ async function resolveTrackables(
   for (const spec of specs) if (spec?.kind === 'id') byType.set(spec.type, [...(byType.get(spec.type) ?? []), spec.id]);
   const facts = new Map<TrackableType, Awaited<ReturnType<typeof trackableFacts>>>();
   await Promise.all([...byType].map(async ([type, ids]) => facts.set(type, await trackableFacts(ctx.tenant, type, [...new Set(ids)]))));
+  // Products named by id, reference or sku are found together, in a few queries for the batch.
+  const named = specs.flatMap((spec, index) => (spec?.kind === 'product_ref' ? [{ index, ref: spec.ref }] : []));
+  const matches = await resolveProductRefs(
+    ctx,
+    named.map((entry) => entry.ref),
+  );
+  const productOf = new Map(named.map((entry, position) => [entry.index, matches[position]]));
 
   for (const [index, spec] of specs.entries()) {
     const resolution = resolutions[index];
@@ -275,7 +283,9 @@ async function resolveTrackables(
         continue;
       }
       if (spec.kind === 'product_ref') {
-        resolution.trackable = await resolveProductTrackable(ctx, spec.type, spec.ref);
+        const match = productOf.get(index);
+        if (!match) throw notFound('Product', spec.type);
+        resolution.trackable = productTrackable(match.product, match.variant);
       } else if (spec.kind === 'id') {
         const fact = facts.get(spec.type)?.get(spec.id);
         // A browser names only its own session's carts and orders: others are not there for it.

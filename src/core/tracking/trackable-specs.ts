@@ -10,12 +10,11 @@ import { createForm, type FormInput } from '../commerce/forms.service.js';
 import type { LineItemInput } from '../commerce/line-items.js';
 import type { Money } from '../commerce/money.js';
 import { createOrder, type OrderInput } from '../commerce/orders.service.js';
-import { findOrCreateProduct, resolveProductRef, type ProductInput, type ProductRef, type VariantRow } from '../commerce/products.service.js';
+import { findOrCreateProduct, type ProductInput, type ProductRef, type VariantRow } from '../commerce/products.service.js';
 import { createRefund, type RefundInput } from '../commerce/refunds.service.js';
 import { createVariant } from '../commerce/variants.service.js';
 import type { VariantInput } from '../commerce/products.service.js';
 import { DomainError, notFound } from '../shared/errors.js';
-import type { TenantContext } from '../shared/tenant.js';
 import type { SessionRef } from './sessions.service.js';
 import type { EventOwner, ResolvedTrackable, TrackableSpec } from './track-input.js';
 
@@ -30,18 +29,14 @@ const money = (value: Money | null | undefined): Money | undefined => (value ? {
 const variantMoney = (variant: VariantRow): Money | undefined => (variant.price_e4 !== null && variant.currency !== null ? { e4: variant.price_e4, currency: variant.currency } : undefined);
 const ownerSession = (owner: EventOwner): SessionRef | undefined => (owner.sessionId === null ? undefined : { id: owner.sessionId, token: '' });
 
-function found(product: { id: number }, variant: VariantRow): ResolvedTrackable {
+/** An event's trackable for a product match: the product when it is its default variant, else the variant. */
+export function productTrackable(product: { id: number }, variant: VariantRow): ResolvedTrackable {
   return variant.is_default === 1 ? { type: 'product', id: product.id, money: variantMoney(variant) } : { type: 'product_variant', id: variant.id, money: variantMoney(variant) };
 }
 
 /** A product or variant by id, reference or sku (a variant's reference or sku names that variant). */
 export const productByRef = (type: 'product' | 'product_variant', ref: ProductRef): TrackableSpec => ({ kind: 'product_ref', type, ref });
 
-/** The product or variant a `product_ref` spec names, as an event's trackable. */
-export async function resolveProductTrackable(ctx: TenantContext, type: 'product' | 'product_variant', ref: ProductRef): Promise<ResolvedTrackable> {
-  const { product, variant } = await resolveProductRef(ctx, ref, type);
-  return found(product, variant);
-}
 
 export const newProduct = (input: ProductInput): TrackableSpec => ({
   kind: 'resolve',
@@ -49,7 +44,7 @@ export const newProduct = (input: ProductInput): TrackableSpec => ({
   // A product described again by its reference or sku is the one already stored.
   resolve: async (ctx) => {
     const { product, variant } = await findOrCreateProduct(ctx, input);
-    return found(product, variant);
+    return productTrackable(product, variant);
   },
 });
 
