@@ -115,4 +115,29 @@ describe('event trackables', () => {
     assertError(await api.post('/attribution/events', { action: 'cart.added', profile: other, cart: cartId, products: ['SOCK'] }), 422, 'invalid', 'cart');
     assert.equal((await track(api, { action: 'cart.added', profile, cart: cartId, products: ['SOCK'] })).amount, 5);
   });
+
+  test("the products a cart event moved show in the profile's activity trail", async () => {
+    const api = await tenant(t);
+    await api.post('/attribution/products', { name: 'Socks', sku: 'SOCK', price: { amount: 5, currency: 'USD' } });
+    await api.post('/attribution/products', { name: 'Hat', reference: 'HAT-1', price: { amount: 20, currency: 'USD' } });
+    const profile = await api.createProfile();
+    const added = await track(api, { action: 'cart.added', profile, products: [{ product: 'SOCK', quantity: 2 }, 'HAT-1'] });
+    await track(api, { action: 'cart.removed', profile, cart: String(added.trackable?.id), products: [{ product: 'SOCK', quantity: 1 }] });
+    await track(api, { action: 'cart.abandoned', profile, cart: String(added.trackable?.id) });
+    const trail = await api.get<{ activity: Array<{ kind: string; data: Record<string, unknown> }> }>(`/profiles/${profile}/activity`);
+    assert.equal(trail.status, 200, trail.text);
+    const events = trail.body.activity.filter((entry) => entry.kind === 'event').map((entry) => entry.data);
+    assert.deepEqual(events, [
+      { action: 'cart.abandoned', trackable: 'cart' },
+      { action: 'cart.removed', trackable: 'cart', products: [{ name: 'Socks', sku: 'SOCK', quantity: 1 }] },
+      {
+        action: 'cart.added',
+        trackable: 'cart',
+        products: [
+          { name: 'Socks', sku: 'SOCK', quantity: 2 },
+          { name: 'Hat', sku: null, quantity: 1 },
+        ],
+      },
+    ]);
+  });
 });

@@ -30,6 +30,8 @@ export interface EventTrailRow {
   readonly id: number;
   readonly action: string;
   readonly trackable_type: string | null;
+  /** JSON text: what a browser reported, and the products a cart event moved. */
+  readonly details: string | null;
   readonly tracked_at: number;
   readonly created_at: number;
 }
@@ -39,7 +41,7 @@ export function eventRowsOfProfile(tenant: TenantDb, profileId: number, bounds: 
   let query = tenant
     .selectFrom('events')
     .innerJoin('actions', 'actions.id', 'events.action_id')
-    .select(['events.id', 'actions.name as action', 'events.trackable_type', 'events.tracked_at', 'events.created_at'])
+    .select(['events.id', 'actions.name as action', 'events.trackable_type', 'events.details', 'events.tracked_at', 'events.created_at'])
     .where('events.profile_id', '=', profileId);
   if (bounds.below > 0) query = query.where('events.id', '<', bounds.below);
   if (bounds.above > 0) query = query.where('events.id', '>', bounds.above);

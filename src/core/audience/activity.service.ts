@@ -1,7 +1,7 @@
 import { epochSeconds } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
 import type { TenantContext } from '../shared/tenant.js';
-import { activityRowsOfProfile, eventRowsOfProfile, insertActivity, type SourceBounds } from './activity.repository.js';
+import { activityRowsOfProfile, eventRowsOfProfile, insertActivity, type EventTrailRow, type SourceBounds } from './activity.repository.js';
 import { findProfile } from './profiles.repository.js';
 
 /**
@@ -89,9 +89,19 @@ async function readSource(ctx: TenantContext, profileId: number, source: TrailSo
     id: row.id,
     at: row.created_at,
     kind: 'event',
-    data: row.trackable_type ? { action: row.action, trackable: row.trackable_type } : { action: row.action },
+    data: eventData(row),
     occurredAt: row.tracked_at,
   }));
+}
+
+/** An event's entry: its action, what it was tracked for, and the products a cart event moved. */
+function eventData(row: EventTrailRow): Record<string, unknown> {
+  const products = row.details === null ? undefined : parseData(row.details).products;
+  return {
+    action: row.action,
+    ...(row.trackable_type ? { trackable: row.trackable_type } : {}),
+    ...(Array.isArray(products) ? { products } : {}),
+  };
 }
 
 /** Merges two lists each in the trail's order (newest first, or oldest first when `ascending`). */

@@ -174,7 +174,7 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]):
         converted_currency: converted === null ? null : reporting,
         metadata: event.metadata,
         url: event.url,
-        details: event.details,
+        details: withMoved(event.details, resolution.trackable?.moved),
         message_id: resolution.session?.message_id ?? null,
         campaign_id: resolution.session?.campaign_id ?? null,
         journey_id: resolution.session?.journey_id ?? null,
@@ -195,6 +195,13 @@ async function writeGroup(ctx: TenantContext, events: readonly PreparedEvent[]):
   const inbox = [...new Set(written.filter((entry) => !entry.passive && entry.row.profile_id != null).map((entry) => entry.row.profile_id as number))];
   await touchProfiles(ctx.tenant, touched, inbox, now);
   return outcomes;
+}
+
+/** The event's details (JSON text) with the products it moved, under `products`. */
+function withMoved(details: string | null, moved: ResolvedTrackable['moved']): string | null {
+  if (!moved || moved.length === 0) return details;
+  const given: unknown = details === null ? {} : JSON.parse(details);
+  return JSON.stringify({ ...(typeof given === 'object' && given !== null ? given : {}), products: moved });
 }
 
 /** Every session the batch names, by id or token; unseen well-formed tokens become sessions. */

@@ -23,6 +23,15 @@ export interface ResolvedTrackable {
   readonly type: TrackableType;
   readonly id: number;
   readonly money: Money | undefined;
+  /** What cart.added / cart.removed moved: kept with the event, so its trail entry shows the products. */
+  readonly moved?: readonly MovedProduct[] | undefined;
+}
+
+/** A product or variant an event moved into or out of a cart, as the trail shows it. */
+export interface MovedProduct {
+  readonly name: string;
+  readonly sku: string | null;
+  readonly quantity: number;
 }
 
 /** Whom the event is for, once sessions and profiles are resolved: objects created for the event belong to them. */

@@ -139,6 +139,7 @@ export const cartItems = (cart: { readonly id: number } | { readonly create: Car
         ? cart.id
         : (await createCart(ctx, { ...(cart?.create ?? {}), profile: cart?.create.profile ?? owner.profileId, session: cart?.create.session ?? ownerSession(owner) })).id;
     const change = owner.action === 'cart.removed' ? await removeCartItems(ctx, cartId, items, 'products') : await addCartItems(ctx, cartId, items, 'products');
-    return { type: 'cart', id: cartId, money: await linesTotal(ctx, change.lines, 'products') };
+    const moved = change.lines.map((line) => ({ name: line.name, sku: line.sku, quantity: line.quantity }));
+    return { type: 'cart', id: cartId, money: await linesTotal(ctx, change.lines, 'products'), moved };
   },
 });
