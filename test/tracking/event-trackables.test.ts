@@ -116,7 +116,7 @@ describe('event trackables', () => {
     assert.equal((await track(api, { action: 'cart.added', profile, cart: cartId, products: ['SOCK'] })).amount, 5);
   });
 
-  test("the products a cart event moved show in the profile's activity trail", async () => {
+  test("the products a cart event moved show in the profile's activity trail, and stay that event's", async () => {
     const api = await tenant(t);
     await api.post('/attribution/products', { name: 'Socks', sku: 'SOCK', price: { amount: 5, currency: 'USD' } });
     await api.post('/attribution/products', { name: 'Hat', reference: 'HAT-1', price: { amount: 20, currency: 'USD' } });
@@ -124,6 +124,8 @@ describe('event trackables', () => {
     const added = await track(api, { action: 'cart.added', profile, products: [{ product: 'SOCK', quantity: 2 }, 'HAT-1'] });
     await track(api, { action: 'cart.removed', profile, cart: String(added.trackable?.id), products: [{ product: 'SOCK', quantity: 1 }] });
     await track(api, { action: 'cart.abandoned', profile, cart: String(added.trackable?.id) });
+    // What it moved stays what it moved: the event cannot become another action's.
+    assertError(await api.patch(`/attribution/events/${added.id}`, { action: 'cart.abandoned' }), 422, 'invalid', 'action');
     const trail = await api.get<{ activity: Array<{ kind: string; data: Record<string, unknown> }> }>(`/profiles/${profile}/activity`);
     assert.equal(trail.status, 200, trail.text);
     const events = trail.body.activity.filter((entry) => entry.kind === 'event').map((entry) => entry.data);

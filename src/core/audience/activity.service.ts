@@ -94,9 +94,12 @@ async function readSource(ctx: TenantContext, profileId: number, source: TrailSo
   }));
 }
 
+/** Actions whose events keep the products they moved in their details (see event-ingest.ts). */
+const MOVES_PRODUCTS = new Set(['cart.added', 'cart.removed']);
+
 /** An event's entry: its action, what it was tracked for, and the products a cart event moved. */
 function eventData(row: EventTrailRow): Record<string, unknown> {
-  const products = row.details === null ? undefined : parseData(row.details).products;
+  const products = row.details !== null && MOVES_PRODUCTS.has(row.action) ? parseData(row.details).products : undefined;
   return {
     action: row.action,
     ...(row.trackable_type ? { trackable: row.trackable_type } : {}),

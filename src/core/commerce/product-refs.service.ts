@@ -11,10 +11,12 @@ export interface ProductMatch {
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
 /**
- * What `resolveProductRef` (products.service.ts) finds for each of many references, in the
- * same order of precedence (a product id and its default variant, a variant id, a reference,
- * then a sku), with a few queries for all of them instead of up to four per reference: a batch
- * of tracked events names its products this way. Undefined where nothing matches.
+ * What line items and events name, for many references at once: a product id (and its
+ * default variant), else a variant id, else the text as a reference, then as a sku (a
+ * variant's reference or sku selects that variant; the first found wins, default variants
+ * before others, then the oldest). A few queries for all of them: a batch of tracked events
+ * names its products this way, and `resolveProductRef` (products.service.ts) is this for one.
+ * Undefined where nothing matches.
  */
 export async function resolveProductRefs(ctx: TenantContext, refs: readonly ProductRef[]): Promise<Array<ProductMatch | undefined>> {
   const { tenant } = ctx;

@@ -14,21 +14,15 @@ before(async () => {
 after(() => core.dispose());
 
 async function variantId(ctx: TenantContext, reference: string): Promise<number> {
-  return (await ctx.tenant.selectFrom('product_variants').select('id').where('reference', '=', reference).orderBy('id').executeTakeFirstOrThrow()).id;
+  return (await ctx.tenant.selectFrom('product_variants').select('id').where('reference', '=', reference).where('is_default', '=', 0).executeTakeFirstOrThrow()).id;
 }
 
-/** What the one-by-one resolution finds, as ids; undefined where it answers "not found". */
-async function oneByOne(ctx: TenantContext, ref: ProductRef): Promise<{ product: number; variant: number } | undefined> {
-  try {
-    const { product, variant } = await resolveProductRef(ctx, ref, 'product');
-    return { product: product.id, variant: variant.id };
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_found') return undefined;
-    throw error;
-  }
+async function defaultOf(ctx: TenantContext, productId: number): Promise<{ product: number; variant: number }> {
+  const row = await ctx.tenant.selectFrom('product_variants').select('id').where('product_id', '=', productId).where('is_default', '=', 1).executeTakeFirstOrThrow();
+  return { product: productId, variant: row.id };
 }
 
-test('many product references resolve together exactly as one by one: id, default variant, variant id, reference before sku, own business only', async () => {
+test('product references resolve together: id and default variant, variant id, reference before sku, default variants first, own business only', async () => {
   const ctx = forBusiness(core, (await createBusiness(core, { name: 'Refs' })).business.id);
   const other = forBusiness(core, (await createBusiness(core, { name: 'Other refs' })).business.id);
   const shirt = await createProduct(ctx, {
@@ -46,33 +40,32 @@ test('many product references resolve together exactly as one by one: id, defaul
   const x = await createProduct(ctx, { name: 'X', reference: 'X' });
   const onlySku = await createProduct(ctx, { name: 'Only sku', sku: 'only-sku' });
   const foreign = await createProduct(other, { name: 'Foreign', reference: 'shirt', sku: 'b-sku' });
-  const red = await variantId(ctx, 'shirt-red');
-  const foreignVariant = await variantId(other, 'shirt');
+  const red = { product: shirt.id, variant: await variantId(ctx, 'shirt-red') };
+  const foreignVariant = (await defaultOf(other, foreign.id)).variant;
+  const [shirtDefault, dupDefault, xDefault, onlySkuDefault] = await Promise.all([shirt, dup, x, onlySku].map((product) => defaultOf(ctx, product.id)));
 
-  const refs: ProductRef[] = [
-    { productId: shirt.id, text: 'ignored' },
-    { productId: foreign.id, text: 'nothing' },
-    { productId: foreign.id, text: 'dup' },
-    { productId: 999_999, text: 'only-sku' },
-    { variantId: red, text: 'ignored' },
-    { variantId: foreignVariant, text: 'shirt' },
-    { productId: shirt.id, text: 'shirt' },
-    ...['shirt', 'dup', 'X', 'only-sku', 'shirt-red', 'S-1R', 'S-1', 'nope', 'b-sku', 'dup'].map((text) => ({ text })),
+  const cases: Array<[ProductRef, { product: number; variant: number } | undefined, string]> = [
+    [{ productId: shirt.id, text: 'ignored' }, shirtDefault, 'a product id names its default variant'],
+    [{ productId: foreign.id, text: 'nothing' }, undefined, "another business's product is not there"],
+    [{ productId: foreign.id, text: 'dup' }, dupDefault, 'an id not found leaves the text to decide'],
+    [{ productId: 999_999, text: 'only-sku' }, onlySkuDefault, 'an unknown id leaves the text to decide'],
+    [{ variantId: red.variant, text: 'ignored' }, red, 'a variant id'],
+    [{ variantId: foreignVariant, text: 'shirt' }, shirtDefault, "another business's variant is not there"],
+    [{ text: 'shirt' }, shirtDefault, 'a reference'],
+    [{ text: 'dup' }, dupDefault, 'a default variant before an older other one'],
+    [{ text: 'X' }, xDefault, "a reference before an older variant's sku"],
+    [{ text: 'only-sku' }, onlySkuDefault, 'a sku'],
+    [{ text: 'shirt-red' }, red, "a variant's reference before another product's sku"],
+    [{ text: 'S-1R' }, red, "a variant's sku names that variant"],
+    [{ text: 'S-1' }, shirtDefault, "a product's sku"],
+    [{ text: 'nope' }, undefined, 'nothing'],
+    [{ text: 'b-sku' }, undefined, "another business's sku"],
+    [{ text: 'dup' }, dupDefault, 'the same text twice'],
   ];
-  const together = (await resolveProductRefs(ctx, refs)).map((match) => match && { product: match.product.id, variant: match.variant.id });
-  const alone = [];
-  for (const ref of refs) alone.push(await oneByOne(ctx, ref));
-  assert.deepEqual(together, alone);
-
-  // The cases the comparison covers, spelled out.
-  const productOf = (text: string) => together[refs.findIndex((ref) => ref.text === text && ref.productId === undefined && ref.variantId === undefined)]?.product;
-  assert.equal(productOf('dup'), dup.id);
-  assert.equal(productOf('X'), x.id);
-  assert.equal(productOf('only-sku'), onlySku.id);
-  assert.equal(productOf('shirt-red'), shirt.id, 'a reference before a sku');
-  assert.equal(together[4]?.variant, red);
-  assert.equal(together[5]?.product, shirt.id, "another business's variant id is not there: the text decides");
-  assert.equal(productOf('b-sku'), undefined);
-  assert.equal(together[1], undefined);
+  const together = (await resolveProductRefs(ctx, cases.map(([ref]) => ref))).map((match) => match && { product: match.product.id, variant: match.variant.id });
+  cases.forEach(([, expected, what], index) => assert.deepEqual(together[index], expected, what));
+  // One reference alone resolves the same way, and names the parameter when nothing matches.
+  assert.deepEqual((await resolveProductRef(ctx, { text: 'S-1R' }, 'product')).variant.id, red.variant);
+  await assert.rejects(resolveProductRef(ctx, { text: 'nope' }, 'items[0][product]'), (error: unknown) => error instanceof DomainError && error.code === 'not_found' && error.parameter === 'items[0][product]');
   assert.deepEqual(await resolveProductRefs(ctx, []), []);
 });

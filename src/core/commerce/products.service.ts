@@ -21,12 +21,12 @@ import {
   type Pricing,
 } from './catalog.model.js';
 import { releaseImages, syncImage } from './catalog-images.service.js';
+import { resolveProductRefs, type ProductMatch } from './product-refs.service.js';
 import { deleteProductRow, findProduct, insertProduct, pageOfProducts, updateProductRow, type ProductRow } from './products.repository.js';
 import { clearRefundables } from './refunds.repository.js';
 import {
   defaultVariant,
   deleteVariantRows,
-  findVariant,
   firstVariantWith,
   insertVariant,
   setProductSource,
@@ -210,16 +210,10 @@ export async function resolveProduct(ctx: TenantContext, ref: Omit<ProductRef, '
  * What a line item or an event names: a product id (its default variant), a variant id, a
  * reference, then a sku (a variant's reference or sku selects that variant).
  */
-export async function resolveProductRef(ctx: TenantContext, ref: ProductRef, parameter: string): Promise<{ product: ProductRow; variant: VariantRow }> {
-  if (ref.productId !== undefined) {
-    const product = await findProduct(ctx.tenant, ref.productId);
-    const variant = product ? await defaultVariant(ctx.tenant, product.id) : undefined;
-    if (product && variant) return { product, variant };
-  }
-  const variant = (ref.variantId === undefined ? undefined : await findVariant(ctx.tenant, ref.variantId)) ?? (await variantByText(ctx, ref.text, false));
-  const product = variant ? await findProduct(ctx.tenant, variant.product_id) : undefined;
-  if (!variant || !product) throw notFound('Product', parameter);
-  return { product, variant };
+export async function resolveProductRef(ctx: TenantContext, ref: ProductRef, parameter: string): Promise<ProductMatch> {
+  const [match] = await resolveProductRefs(ctx, [ref]);
+  if (!match) throw notFound('Product', parameter);
+  return match;
 }
 
 async function loadProducts(ctx: TenantContext, rows: readonly ProductRow[], prices: Pricing): Promise<Product[]> {

@@ -1,6 +1,7 @@
 import type { TrackableType } from '../../store/tables.js';
 import type { CoreContext } from '../context.js';
 import { converter } from '../commerce/exchange-rates.service.js';
+import { resolveProductRefs } from '../commerce/product-refs.service.js';
 import type { Money } from '../commerce/money.js';
 import { epochSeconds } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
@@ -11,7 +12,6 @@ import { existingProfileIds, insertEvents, reportingCurrency, touchProfiles, tra
 import { claimSession, ensureSessions, moveSessionHistory, sessionsByRefs, type SessionRow } from './sessions.repository.js';
 import { isSessionToken } from './sessions.service.js';
 import { productTrackable } from './trackable-specs.js';
-import { resolveProductRefs } from '../commerce/product-refs.service.js';
 import { TRACKABLE_TITLES, type PreparedEvent, type ResolvedTrackable, type TrackableSpec } from './track-input.js';
 
 export type Outcome = { ok: true; value: void } | { ok: false; error: unknown };

@@ -7,7 +7,7 @@ import { DomainError, notFound } from '../shared/errors.js';
 import { metadataText, parseMetadata } from '../shared/metadata.js';
 import type { KeyBounds } from '../shared/pagination.js';
 import { inTransaction, type TenantContext } from '../shared/tenant.js';
-import { actionsByName } from './actions.service.js';
+import { actionsByName, isBuiltinAction } from './actions.service.js';
 import { missingTrackable, ruleOf, type ActionRule } from './action-rules.js';
 import { submitEvent } from './event-batches.js';
 import { writeEventNow } from './event-ingest.js';
@@ -120,6 +120,10 @@ export async function updateEvent(ctx: TenantContext, id: number, changes: Event
     const now = epochSeconds(ctx.clock);
     const update: Parameters<typeof updateEventRow>[2] = { updated_at: now };
     const actionName = changes.action === undefined ? row.action_name : checkedAction(changes.action);
+    // What a cart event moved stays what it moved: it cannot become another action's event.
+    if (actionName !== row.action_name && ruleOf(row.action_name, isBuiltinAction(row.action_name)).cartItems) {
+      throw new DomainError('invalid', `${row.action_name} moved products into or out of a cart: track another event instead.`, 'action');
+    }
     const action = (await actionsByName(trx, [actionName])).get(actionName);
     if (!action) throw new DomainError('invalid', `No action is named "${actionName}".`, 'action');
     if (changes.action !== undefined) update.action_id = action.id;

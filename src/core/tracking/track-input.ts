@@ -28,7 +28,7 @@ export interface ResolvedTrackable {
 }
 
 /** A product or variant an event moved into or out of a cart, as the trail shows it. */
-export interface MovedProduct {
+interface MovedProduct {
   readonly name: string;
   readonly sku: string | null;
   readonly quantity: number;

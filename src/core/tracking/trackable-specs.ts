@@ -37,7 +37,6 @@ export function productTrackable(product: { id: number }, variant: VariantRow): 
 /** A product or variant by id, reference or sku (a variant's reference or sku names that variant). */
 export const productByRef = (type: 'product' | 'product_variant', ref: ProductRef): TrackableSpec => ({ kind: 'product_ref', type, ref });
 
-
 export const newProduct = (input: ProductInput): TrackableSpec => ({
   kind: 'resolve',
   type: 'product',
