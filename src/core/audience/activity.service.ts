@@ -1,6 +1,7 @@
 import { epochSeconds } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
 import type { TenantContext } from '../shared/tenant.js';
+import { ruleOf } from '../tracking/action-rules.js';
 import { activityRowsOfProfile, eventRowsOfProfile, insertActivity, type EventTrailRow, type SourceBounds } from './activity.repository.js';
 import { findProfile } from './profiles.repository.js';
 
@@ -94,12 +95,11 @@ async function readSource(ctx: TenantContext, profileId: number, source: TrailSo
   }));
 }
 
-/** Actions whose events keep the products they moved in their details (see event-ingest.ts). */
-const MOVES_PRODUCTS = new Set(['cart.added', 'cart.removed']);
-
 /** An event's entry: its action, what it was tracked for, and the products a cart event moved. */
 function eventData(row: EventTrailRow): Record<string, unknown> {
-  const products = row.details !== null && MOVES_PRODUCTS.has(row.action) ? parseData(row.details).products : undefined;
+  // Only cart moves keep products in their details (event-ingest.ts); their names are built-in
+  // and reserved, so the name says which rule applies.
+  const products = row.details !== null && ruleOf(row.action, true).cartItems ? parseData(row.details).products : undefined;
   return {
     action: row.action,
     ...(row.trackable_type ? { trackable: row.trackable_type } : {}),

@@ -32,25 +32,25 @@ export function defaultVariantsOf(tenant: TenantDb, productIds: readonly number[
   return tenant.selectFrom('product_variants').selectAll().where('product_id', 'in', productIds).where('is_default', '=', 1).execute();
 }
 
-export function defaultVariant(tenant: TenantDb, productId: number): Promise<VariantRow | undefined> {
-  return tenant.selectFrom('product_variants').selectAll().where('product_id', '=', productId).where('is_default', '=', 1).executeTakeFirst();
+export async function defaultVariant(tenant: TenantDb, productId: number): Promise<VariantRow | undefined> {
+  return (await defaultVariantsOf(tenant, [productId]))[0];
 }
 
 /**
  * The variant whose reference (or sku) is exactly this text. Neither is unique, so the
  * first wins: default variants (products) before the others, then the oldest.
  */
-export function firstVariantWith(tenant: TenantDb, column: 'reference' | 'sku', value: string, options: { nonDefaultOnly: boolean }): Promise<VariantRow | undefined> {
-  let query = tenant.selectFrom('product_variants').selectAll().where(column, '=', value);
-  if (options.nonDefaultOnly) query = query.where('is_default', '=', 0);
-  return query.orderBy('is_default', 'desc').orderBy('id').limit(1).executeTakeFirst();
+export async function firstVariantWith(tenant: TenantDb, column: 'reference' | 'sku', value: string, options: { nonDefaultOnly: boolean }): Promise<VariantRow | undefined> {
+  return (await firstVariantsWith(tenant, column, [value], options)).get(value);
 }
 
 /** `firstVariantWith` for many values at once: the first variant of each value found, by value. */
-export async function firstVariantsWith(tenant: TenantDb, column: 'reference' | 'sku', values: readonly string[]): Promise<Map<string, VariantRow>> {
+export async function firstVariantsWith(tenant: TenantDb, column: 'reference' | 'sku', values: readonly string[], options = { nonDefaultOnly: false }): Promise<Map<string, VariantRow>> {
   const first = new Map<string, VariantRow>();
   if (values.length === 0) return first;
-  const rows = await tenant.selectFrom('product_variants').selectAll().where(column, 'in', values).orderBy('is_default', 'desc').orderBy('id').execute();
+  let query = tenant.selectFrom('product_variants').selectAll().where(column, 'in', values);
+  if (options.nonDefaultOnly) query = query.where('is_default', '=', 0);
+  const rows = await query.orderBy('is_default', 'desc').orderBy('id').execute();
   for (const row of rows) {
     const value = row[column];
     if (value !== null && !first.has(value)) first.set(value, row);
